@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# zmq_cffi's one entry point: installs what a fresh Debian machine lacks
+# (apt packages, a tools venv with nox), then runs a nox task on both
+# CPython 3.11 and PyPy 3.9.
+#
+#   ./dev.sh demo    the demo and a short benchmark, on both interpreters
+#   ./dev.sh test    the whole test suite, on both interpreters
+#   ./dev.sh bench   the full benchmark (zmq_cffi vs pyzmq vs C) and its report
+#
+# Extra arguments after the task go to pytest (test) or bench/run.py (bench).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+task="${1:-}"
+[ $# -gt 0 ] && shift
+
+log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
+
+missing=()
+have() { command -v "$1" >/dev/null 2>&1; }
+py_ok() { "$1" -c "$2" >/dev/null 2>&1; }
+
+# ---- system packages: check what is there, install only what is missing ----
+have gcc || missing+=(gcc libc6-dev)
+have pkg-config || missing+=(pkg-config)
+{ pkg-config --exists libzmq 2>/dev/null && [ -e "$(pkg-config --variable=includedir libzmq)/zmq.h" ]; } \
+    || missing+=(libzmq3-dev)
+if have python3.11; then
+    py_ok python3.11 "import ensurepip, venv" || missing+=(python3.11-venv)
+    py_ok python3.11 "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
+        || missing+=(python3.11-dev)
+else
+    missing+=(python3.11 python3.11-venv python3.11-dev)
+fi
+if have pypy3.9; then
+    py_ok pypy3.9 "import ensurepip, venv" || missing+=(pypy3-venv)
+    py_ok pypy3.9 "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
+        || missing+=(pypy3-dev)
+else
+    missing+=(pypy3 pypy3-dev pypy3-venv)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+fi
+
+# ---- nox, in a venv of its own (works where pip may not touch the system) ----
+tools=.venv-tools
+if [ ! -x "$tools/bin/nox" ]; then
+    log "creating $tools with nox"
+    python3.11 -m venv "$tools"
+    "$tools/bin/pip" install -q --upgrade pip
+    "$tools/bin/pip" install -q "nox>=2024.3"
+fi
+nox=("$tools/bin/nox")
+
+case "$task" in
+    test)
+        "${nox[@]}" -s tests -- "$@"
+        ;;
+    demo)
+        "${nox[@]}" -s demo
+        "${nox[@]}" -s "report(kind='quick')"
+        ;;
+    bench)
+        "${nox[@]}" -s bench -- "$@"
+        "${nox[@]}" -s "report(kind='full')"
+        ;;
+    *)
+        echo "usage: $0 {demo|test|bench} [args...]" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,72 @@
+"""The interpreter matrix: every session runs on CPython 3.11 and PyPy 3.9.
+
+    nox -s tests          the whole test suite, both interpreters
+    nox -s demo           the demo and a short benchmark, both interpreters
+    nox -s bench          the full benchmark, both interpreters, then the report
+
+``./dev.sh`` installs what a fresh Debian machine lacks, then calls these.
+"""
+import glob
+import os
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["tests"]
+
+PYTHONS = ["3.11", "pypy3.9"]
+RAW_DIR = os.path.join("bench", "results", "raw")
+
+
+def _install_package(session):
+    # A fresh build each time: the extension must match the current sources.
+    session.install("--force-reinstall", "--no-deps", ".")
+    session.install("cffi>=1.15")
+
+
+@nox.session(python=PYTHONS)
+def tests(session):
+    """Run the test suite (extra pytest arguments after --)."""
+    session.install("pytest>=7", "pytest-timeout>=2", "hypothesis>=6")
+    _install_package(session)
+    # Run pytest from tests/ so the source tree never shadows the installed package.
+    session.run("pytest", "-p", "no:cacheprovider", "--rootdir", ".", *session.posargs)
+
+
+def _bench_env(session):
+    session.install("pyzmq")
+    _install_package(session)
+
+
+def _raw_name(session, kind):
+    tag = "pypy" if "pypy" in session.python else "cpython"
+    return os.path.join(RAW_DIR, "%s-%s.json" % (kind, tag))
+
+
+@nox.session(python=PYTHONS)
+def demo(session):
+    """The demo (REQ/REP, PUB/SUB, zero-copy PUSH/PULL) and a short benchmark."""
+    _bench_env(session)
+    session.run("python", "examples/demo.py")
+    session.run("python", "bench/run.py", "--quick", "--out", _raw_name(session, "quick"))
+
+
+@nox.session(python=PYTHONS)
+def bench(session):
+    """The full benchmark against pyzmq and C."""
+    _bench_env(session)
+    session.run("python", "bench/run.py", "--out", _raw_name(session, "full"), *session.posargs)
+
+
+@nox.session(python="3.11")
+@nox.parametrize("kind", ["quick", "full"])
+def report(session, kind):
+    """Merge the raw benchmark results into bench/results (markdown, JSON, PNG)."""
+    session.install("matplotlib")
+    raw = sorted(glob.glob(os.path.join(RAW_DIR, "%s-*.json" % kind)))
+    if not raw:
+        session.error("no %s benchmark results in %s: run the bench sessions first" % (kind, RAW_DIR))
+    out_dir = os.path.join("bench", "results") if kind == "full" else os.path.join("bench", "results", "quick")
+    session.run("python", "bench/report.py", *raw, "--out-dir", out_dir)

@@ -1,0 +1,288 @@
+"""Context: owns a libzmq context and knows every socket made from it."""
+import atexit
+import os
+import threading
+import warnings
+import weakref
+from typing import Any, Dict, Optional, Type, TypeVar, Union
+
+from zmq_cffi._ffi import ffi, lib
+from zmq_cffi.constants import ContextOption, SocketOption
+from zmq_cffi.error import ContextTerminated, ZMQError, error_for
+
+__all__ = ["Context"]
+
+_SocketT = TypeVar("_SocketT")
+
+# Set at interpreter exit: finalizers then never block on zmq_ctx_term.
+_exiting = False
+
+
+def _at_exit() -> None:
+    global _exiting
+    _exiting = True
+
+
+atexit.register(_at_exit)
+
+# Every live Context, so a forked child can disown them all (see _after_fork).
+_live_contexts: "weakref.WeakSet[Context]" = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """In a forked child, the parent's libzmq state must never be touched.
+
+    Each inherited context and socket forgets its handle, so that any use
+    raises a clear error instead of corrupting the parent's connections, and
+    nothing blocks on a context whose I/O threads did not survive the fork.
+    """
+    for ctx in list(_live_contexts):
+        ctx._disown("it was created in the parent process, before fork()")
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class Context:
+    """A ZeroMQ context, the factory and owner of sockets.
+
+    Parameters
+    ----------
+    io_threads : int, optional
+        Number of libzmq I/O threads (default 1).
+    shadow : int, optional
+        The address of an existing libzmq context to wrap instead of creating
+        one; a shadow never terminates the context it wraps.
+    """
+
+    _instance: Optional["Context"] = None
+    _instance_lock = threading.Lock()
+    _instance_pid: Optional[int] = None
+    _socket_class: Type[Any]  # set in zmq_cffi/socket.py, which imports this module
+
+    def __init__(self, io_threads: Union[int, "Context"] = 1, shadow: Union[int, "Context"] = 0) -> None:
+        if isinstance(io_threads, Context):
+            shadow, io_threads = io_threads, 1
+        object.__setattr__(self, "_closed", True)  # until the handle exists
+        if shadow:
+            address = shadow.underlying if isinstance(shadow, Context) else int(shadow)
+            handle = ffi.cast("void *", address)
+            is_shadow = True
+        else:
+            handle = lib.zmq_ctx_new()
+            if handle == ffi.NULL:
+                raise ZMQError()
+            is_shadow = False
+        object.__setattr__(self, "_handle", handle)
+        object.__setattr__(self, "_shadow", is_shadow)
+        object.__setattr__(self, "_sockets", weakref.WeakSet())
+        object.__setattr__(self, "_sockopts", {})
+        object.__setattr__(self, "_pid", os.getpid())
+        object.__setattr__(self, "_disowned", None)
+        object.__setattr__(self, "_closed", False)
+        _live_contexts.add(self)
+        if not is_shadow and io_threads != 1:
+            self.set(ContextOption.IO_THREADS, io_threads)
+
+    # ---- life cycle ----------------------------------------------------------
+
+    @classmethod
+    def instance(cls, io_threads: int = 1) -> "Context":
+        """Return the process-wide shared Context, creating it when needed.
+
+        A new one is made if the previous instance was terminated, or in a
+        child process after fork().
+        """
+        inst = cls._instance
+        if inst is None or inst.closed or cls._instance_pid != os.getpid():
+            with cls._instance_lock:
+                inst = cls._instance
+                if inst is None or inst.closed or cls._instance_pid != os.getpid():
+                    inst = cls(io_threads=io_threads)
+                    cls._instance = inst
+                    cls._instance_pid = os.getpid()
+        return inst
+
+    @property
+    def closed(self) -> bool:
+        """True once the context is terminated."""
+        return self._closed
+
+    @property
+    def underlying(self) -> int:
+        """The address of the libzmq context, for other bindings to shadow."""
+        return int(ffi.cast("intptr_t", self._handle))
+
+    @classmethod
+    def shadow(cls, address: Union[int, "Context"]) -> "Context":
+        """Wrap an existing libzmq context (by address) without owning it."""
+        return cls(shadow=address)
+
+    def term(self) -> None:
+        """Terminate the context.
+
+        Blocking calls on its sockets, in any thread, fail at once with
+        ContextTerminated; ``term`` then waits until every socket is closed
+        (and their LINGER periods have passed).  A signal handler (Ctrl-C)
+        may interrupt the wait; the context then stays open.
+        """
+        if self._closed:
+            return
+        handle = self._handle
+        while True:
+            if lib.zmq_ctx_term(handle) == 0:
+                break
+            errno = lib.zmq_errno()
+            if errno != lib.EINTR:
+                raise error_for(errno)
+            # A Python signal handler runs here, between the calls; if it
+            # raises (KeyboardInterrupt), the exception propagates.
+        object.__setattr__(self, "_closed", True)
+        object.__setattr__(self, "_handle", ffi.NULL)
+        _live_contexts.discard(self)
+
+    def destroy(self, linger: Optional[int] = None) -> None:
+        """Close every socket of this context, then terminate it.
+
+        Parameters
+        ----------
+        linger : int, optional
+            LINGER (ms) to close the sockets with; by default each keeps its own.
+
+        Warning: sockets in use by other threads must not be destroyed; libzmq
+        sockets are not thread-safe.
+        """
+        if self._closed:
+            return
+        for sock in list(self._sockets):
+            if not sock.closed:
+                sock.close(linger=linger)
+        self.term()
+
+    def _disown(self, reason: str) -> None:
+        """Forget the handle without touching libzmq (after fork)."""
+        for sock in list(self._sockets):
+            sock._disown(reason)
+        object.__setattr__(self, "_disowned", reason)
+        object.__setattr__(self, "_closed", True)
+        object.__setattr__(self, "_handle", ffi.NULL)
+
+    def __enter__(self) -> "Context":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.destroy()
+
+    def __del__(self) -> None:
+        # Guard against a half-built object and never block at exit.
+        if getattr(self, "_closed", True) or self._shadow or _exiting:
+            return
+        if self._pid != os.getpid():
+            return
+        # Sockets hold their context, so any left here are garbage too.
+        self.destroy(linger=0)
+
+    # ---- sockets -------------------------------------------------------------
+
+    def socket(self, socket_type: int, socket_class: Optional[Any] = None, **kwargs: Any) -> Any:
+        """Create a Socket of this context.
+
+        Parameters
+        ----------
+        socket_type : int
+            zmq.REQ, zmq.PUB, ... (see SocketType).
+        socket_class : type, optional
+            A Socket subclass to instantiate instead of Socket.
+        **kwargs
+            Socket options to set (``linger=0``, ``rcvtimeo=100``, ...).
+        """
+        if self._closed:
+            raise ContextTerminated()
+        cls = socket_class or self._socket_class
+        sock = cls(self, socket_type)
+        try:
+            for option, value in self._sockopts.items():
+                try:
+                    sock.set(option, value)
+                except ZMQError:
+                    pass  # a default that does not apply to this socket type
+            for name, value in kwargs.items():
+                setattr(sock, name, value)
+        except BaseException:
+            sock.close(linger=0)
+            raise
+        return sock
+
+    def _add_socket(self, sock: Any) -> None:
+        self._sockets.add(sock)
+
+    def _rm_socket(self, sock: Any) -> None:
+        self._sockets.discard(sock)
+
+    # ---- options ---------------------------------------------------------------
+
+    def get(self, option: int) -> int:
+        """Get a context option (``zmq_ctx_get``), e.g. zmq.IO_THREADS."""
+        if self._closed:
+            raise ContextTerminated()
+        rc = lib.zmq_ctx_get(self._handle, option)
+        if rc < 0:
+            raise error_for(lib.zmq_errno())
+        return rc
+
+    def set(self, option: int, value: int) -> None:
+        """Set a context option (``zmq_ctx_set``), e.g. zmq.MAX_SOCKETS."""
+        if self._closed:
+            raise ContextTerminated()
+        if not isinstance(value, int):
+            raise TypeError("context options take int values, not %s" % type(value).__name__)
+        if lib.zmq_ctx_set(self._handle, option, value) < 0:
+            raise error_for(lib.zmq_errno())
+
+    getsockopt = get
+    setsockopt = set
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: options by attribute name.
+        upper = name.upper()
+        if upper in ContextOption.__members__:
+            return self.get(ContextOption[upper])
+        if upper in SocketOption.__members__:
+            try:
+                return self._sockopts[SocketOption[upper]]
+            except KeyError:
+                raise AttributeError("No socket option default %s has been set" % upper) from None
+        raise AttributeError("%s has no attribute or option %r" % (type(self).__name__, name))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_") or name in self.__dict__ or hasattr(type(self), name):
+            object.__setattr__(self, name, value)
+            return
+        upper = name.upper()
+        if upper in ContextOption.__members__:
+            self.set(ContextOption[upper], value)
+        elif upper in SocketOption.__members__:
+            # A default for every socket created from now on.
+            self._sockopts[SocketOption[upper]] = value
+        else:
+            raise AttributeError("%s has no such option: %s" % (type(self).__name__, upper))
+
+    def __delattr__(self, name: str) -> None:
+        upper = name.upper()
+        if upper in SocketOption.__members__ and SocketOption[upper] in self._sockopts:
+            del self._sockopts[SocketOption[upper]]
+        else:
+            object.__delattr__(self, name)
+
+    def __repr__(self) -> str:
+        if self._closed:
+            state = "closed"
+        else:
+            n = len(self._sockets)
+            state = "%i socket%s" % (n, "" if n == 1 else "s")
+        return "<zmq_cffi.Context(%s) at %#x>" % (state, id(self))
+
+
+#: pyzmq 25+'s name for the synchronous Context.
+SyncContext = Context

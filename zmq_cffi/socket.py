@@ -1,0 +1,740 @@
+"""Socket: a pure-Python ZeroMQ socket over the raw libzmq handle.
+
+The hot paths (``send``/``recv`` of bytes, multipart) make one C call per
+message part: the helpers in ``_helpers.c`` return ``-errno`` on failure, and
+a received message waits in the socket's own ``zmqcffi_rx_t`` slot so the
+Python side copies it out with ``ffi.unpack`` and no further call.
+
+A closed socket's handle is NULL, which libzmq itself rejects with ENOTSOCK,
+so the fast paths need no extra "closed?" test to be safe.
+"""
+import errno as _errno_mod
+import os
+import pickle
+import random
+import warnings
+from typing import Any, Callable, List, Optional, Sequence, Union
+
+from zmq_cffi import _options
+from zmq_cffi._ffi import ffi, lib
+from zmq_cffi.constants import (
+    COPY_THRESHOLD,
+    Event,
+    PollEvent,
+    SocketOption,
+    SocketType,
+)
+from zmq_cffi.context import Context
+from zmq_cffi.error import ZMQBindError, ZMQError, ZMQVersionError, error_for, strerror
+from zmq_cffi.frame import _FINISHED_TRACKER, Frame, MessageTracker
+from zmq_cffi.poll import close_generation, poll_items
+from zmq_cffi.utils import jsonapi
+
+__all__ = ["Socket", "SyncSocket"]
+
+_send = lib.zmqcffi_send
+_recv = lib.zmqcffi_recv
+_unpack = ffi.unpack
+_from_buffer = ffi.from_buffer
+_EINTR = lib.EINTR
+_EAGAIN = lib.EAGAIN
+_ENOTSOCK = lib.ENOTSOCK
+_SNDMORE = lib.ZMQ_SNDMORE
+_NOBLOCK = lib.ZMQ_DONTWAIT
+_POLLIN = lib.ZMQ_POLLIN
+# After a copying recv of a message this large, release it at once instead of
+# holding it in the socket's slot until the next receive.
+_RELEASE_AFTER = 1 << 16
+_BIND, _CONNECT, _UNBIND, _DISCONNECT = 0, 1, 2, 3
+
+
+def _as_addr(addr: Union[str, bytes]) -> bytes:
+    if isinstance(addr, str):
+        return addr.encode("utf-8")
+    if isinstance(addr, bytes):
+        return addr
+    raise TypeError("expected str or bytes address, got %s" % type(addr).__name__)
+
+
+class _EndpointContext:
+    """What bind/connect return: usable as ``with sock.bind(url):`` to undo it."""
+
+    __slots__ = ("socket", "addr", "_undo")
+
+    def __init__(self, socket: "Socket", addr: str, undo: Callable[[str], None]) -> None:
+        self.socket = socket
+        self.addr = addr
+        self._undo = undo
+
+    def __enter__(self) -> "Socket":
+        return self.socket
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if not self.socket.closed:
+            self._undo(self.addr)
+
+
+class Socket:
+    """A ZeroMQ socket.
+
+    These objects are normally made with :meth:`Context.socket`.
+
+    Note: ZeroMQ sockets are not thread-safe. Do not share one across threads
+    (pass messages between threads over inproc:// instead).
+
+    Parameters
+    ----------
+    context : Context
+        The Context this Socket belongs to (kept alive by the socket).
+    socket_type : int
+        The socket type: REQ, REP, PUB, SUB, PAIR, XREQ, DEALER, XREP, ROUTER,
+        PULL, PUSH, XPUB, XSUB or STREAM.
+    shadow : int, optional
+        The address of an existing libzmq socket to wrap (never closed by us).
+    copy_threshold : int, optional
+        Size below which ``send(copy=False)`` copies anyway
+        (default ``zmq.COPY_THRESHOLD``).
+    """
+
+    def __init__(self, context: Optional[Context] = None, socket_type: int = 0, *,
+                 shadow: Union[int, "Socket"] = 0, copy_threshold: Optional[int] = None) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "_closed", True)  # until the handle exists (for __del__)
+        if isinstance(context, Socket) and not shadow:
+            context, shadow = None, context
+        if shadow:
+            address = shadow.underlying if isinstance(shadow, Socket) else int(shadow)
+            handle = ffi.cast("void *", address)
+            context = context or Context.instance()
+        else:
+            if context is None:
+                context = Context.instance()
+            if not isinstance(context, Context):
+                raise TypeError("context must be a Context, not %s" % type(context).__name__)
+            if context.closed:
+                raise ZMQError(lib.ETERM, "Context was terminated" if not context._disowned
+                               else "Context is unusable: %s" % context._disowned)
+            if not isinstance(socket_type, int):
+                raise TypeError("socket_type must be an int, not %s" % type(socket_type).__name__)
+            handle = lib.zmq_socket(context._handle, socket_type)
+            if handle == ffi.NULL:
+                raise error_for(lib.zmq_errno(), "socket type %r" % (socket_type,))
+        setattr_(self, "_handle", handle)
+        setattr_(self, "_shadow", bool(shadow))
+        setattr_(self, "context", context)
+        setattr_(self, "_rx", ffi.new("zmqcffi_rx_t *"))
+        setattr_(self, "_scratch", None)
+        setattr_(self, "_frame_out", ffi.new("zmq_msg_t **"))
+        setattr_(self, "_pollitem", None)
+        setattr_(self, "_disowned", None)
+        setattr_(self, "_monitor_addr", None)
+        setattr_(self, "_pid", os.getpid())
+        setattr_(self, "copy_threshold", COPY_THRESHOLD if copy_threshold is None else copy_threshold)
+        setattr_(self, "_closed", False)
+        if shadow:
+            socket_type = self.get(SocketOption.TYPE)
+        try:
+            socket_type = SocketType(socket_type)
+        except ValueError:
+            pass
+        setattr_(self, "socket_type", socket_type)
+        context._add_socket(self)
+
+    # ---- life cycle ----------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True once the socket is closed."""
+        return self._closed
+
+    @property
+    def underlying(self) -> int:
+        """The address of the libzmq socket, for other bindings to shadow."""
+        return int(ffi.cast("intptr_t", self._handle))
+
+    @classmethod
+    def shadow(cls, address: Union[int, "Socket"]) -> "Socket":
+        """Wrap an existing libzmq socket (by address) without owning it."""
+        return cls(shadow=address)
+
+    def close(self, linger: Optional[int] = None) -> None:
+        """Close the socket.
+
+        Parameters
+        ----------
+        linger : int, optional
+            If given, set LINGER (ms) first: how long unsent messages may
+            still be delivered after close.  Closing twice is harmless.
+        """
+        if self._closed:
+            return
+        if linger is not None:
+            self.set(SocketOption.LINGER, linger)
+        handle = self._handle
+        object.__setattr__(self, "_closed", True)
+        object.__setattr__(self, "_handle", ffi.NULL)
+        close_generation[0] += 1
+        lib.zmqcffi_rx_release(self._rx)
+        if not self._shadow:
+            lib.zmq_close(handle)
+        self.context._rm_socket(self)
+
+    def _disown(self, reason: str) -> None:
+        """Forget the handle without touching libzmq (after fork)."""
+        object.__setattr__(self, "_disowned", reason)
+        object.__setattr__(self, "_closed", True)
+        object.__setattr__(self, "_handle", ffi.NULL)
+        close_generation[0] += 1
+
+    def __del__(self) -> None:
+        if getattr(self, "_closed", True) or self._pid != os.getpid():
+            return
+        if not self._shadow:
+            warnings.warn("Unclosed socket %r" % self, ResourceWarning, stacklevel=2)
+        self.close()
+
+    def __enter__(self) -> "Socket":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def _raise(self, rc: int, detail: Optional[str] = None) -> None:
+        """Raise for a failed call, explaining a closed socket."""
+        if -rc == _ENOTSOCK and self._closed:
+            why = self._disowned or "the socket is closed"
+            raise ZMQError(_ENOTSOCK, "%s (%s)" % (strerror(_ENOTSOCK), why))
+        raise error_for(-rc, detail)
+
+    # ---- endpoints -------------------------------------------------------------
+
+    def _endpoint_call(self, which: int, addr: Union[str, bytes]) -> None:
+        rc = lib.zmqcffi_call_addr(self._handle, which, _as_addr(addr))
+        if rc < 0:
+            self._raise(rc, "addr=%r" % (addr,))
+
+    def bind(self, addr: str) -> _EndpointContext:
+        """Bind the socket to an address, e.g. ``"tcp://127.0.0.1:5555"``.
+
+        Sockets elsewhere then ``connect`` to it.  Protocols: tcp, ipc,
+        inproc, pgm, epgm (and others libzmq supports).  A str address is
+        encoded to UTF-8.  The result can be used as ``with s.bind(url):`` to
+        unbind at the end of the block.
+        """
+        self._endpoint_call(_BIND, addr)
+        return _EndpointContext(self, addr, self.unbind)
+
+    def connect(self, addr: str) -> _EndpointContext:
+        """Connect to a remote socket's address, e.g. ``"tcp://127.0.0.1:5555"``.
+
+        The result can be used as ``with s.connect(url):`` to disconnect at
+        the end of the block.
+        """
+        self._endpoint_call(_CONNECT, addr)
+        return _EndpointContext(self, addr, self.disconnect)
+
+    def unbind(self, addr: str) -> None:
+        """Stop listening on an address bound earlier."""
+        self._endpoint_call(_UNBIND, addr)
+
+    def disconnect(self, addr: str) -> None:
+        """Disconnect from an address connected earlier."""
+        self._endpoint_call(_DISCONNECT, addr)
+
+    def bind_to_random_port(self, addr: str, min_port: int = 49152, max_port: int = 65536,
+                            max_tries: int = 100) -> int:
+        """Bind to a random port in a range and return the port.
+
+        Parameters
+        ----------
+        addr : str
+            The address without the port, e.g. ``"tcp://127.0.0.1"``.
+        min_port : int, optional
+            The lowest port to try (inclusive).
+        max_port : int, optional
+            The highest port to try (exclusive).
+        max_tries : int, optional
+            How many ports to try.
+
+        Raises
+        ------
+        ZMQBindError
+            If no port could be bound within ``max_tries``.
+        """
+        if min_port == 49152 and max_port == 65536:
+            # The whole ephemeral range: let the OS pick, in one try.
+            self.bind("%s:*" % addr)
+            endpoint = self.get(SocketOption.LAST_ENDPOINT).decode("utf-8")
+            return int(endpoint.rsplit(":", 1)[-1])
+        for _ in range(max_tries):
+            port = random.randrange(min_port, max_port)
+            try:
+                self.bind("%s:%s" % (addr, port))
+            except ZMQError as exc:
+                if exc.errno in (lib.EADDRINUSE, _errno_mod.EACCES):
+                    continue
+                raise
+            return port
+        raise ZMQBindError("Could not bind socket to random port.")
+
+    # ---- options ---------------------------------------------------------------
+
+    def _opt_scratch(self) -> _options.OptionScratch:
+        scratch = self._scratch
+        if scratch is None:
+            scratch = _options.OptionScratch()
+            object.__setattr__(self, "_scratch", scratch)
+        return scratch
+
+    def set(self, option: int, optval: Union[int, bytes]) -> None:
+        """Set a socket option (``zmq_setsockopt``).
+
+        Parameters
+        ----------
+        option : int
+            The option, e.g. zmq.LINGER, zmq.SUBSCRIBE, zmq.ROUTING_ID.
+        optval : int or bytes
+            The value; its type must match the option (see SocketOption).
+        """
+        if self._closed:
+            self._raise(-_ENOTSOCK)
+        if not isinstance(option, int):
+            raise TypeError("option must be an int, not %s" % type(option).__name__)
+        _options.set_option(self._handle, option, optval, self._opt_scratch())
+
+    def get(self, option: int) -> Union[int, bytes]:
+        """Get a socket option (``zmq_getsockopt``) as an int or bytes."""
+        if self._closed:
+            self._raise(-_ENOTSOCK)
+        if not isinstance(option, int):
+            raise TypeError("option must be an int, not %s" % type(option).__name__)
+        return _options.get_option(self._handle, option, self._opt_scratch())
+
+    setsockopt = set
+    getsockopt = get
+
+    def set_string(self, option: int, optval: str, encoding: str = "utf-8") -> None:
+        """Set a bytes option from a str, encoded with ``encoding``."""
+        if not isinstance(optval, str):
+            raise TypeError("expected str, got: %r" % (optval,))
+        self.set(option, optval.encode(encoding))
+
+    def get_string(self, option: int, encoding: str = "utf-8") -> str:
+        """Get a bytes option decoded to str with ``encoding``."""
+        if _options.OPTION_TYPES.get(option) != _options.OptType.bytes:
+            raise TypeError("option %i will not return a string to be decoded" % option)
+        return self.get(option).decode(encoding)
+
+    setsockopt_string = setsockopt_unicode = set_string
+    getsockopt_string = getsockopt_unicode = get_string
+
+    def set_hwm(self, value: int) -> None:
+        """Set both SNDHWM and RCVHWM."""
+        self.set(SocketOption.SNDHWM, value)
+        self.set(SocketOption.RCVHWM, value)
+
+    def get_hwm(self) -> int:
+        """Get the high-water mark (SNDHWM)."""
+        return self.get(SocketOption.SNDHWM)
+
+    hwm = property(get_hwm, set_hwm, doc="The high-water mark (SNDHWM and RCVHWM).")
+
+    def fileno(self) -> int:
+        """The file descriptor that signals events (the FD option), for event loops."""
+        return self.get(SocketOption.FD)
+
+    def subscribe(self, topic: Union[str, bytes]) -> None:
+        """Subscribe to a topic prefix (SUB and XSUB sockets)."""
+        if isinstance(topic, str):
+            topic = topic.encode("utf-8")
+        self.set(SocketOption.SUBSCRIBE, topic)
+
+    def unsubscribe(self, topic: Union[str, bytes]) -> None:
+        """Unsubscribe from a topic prefix."""
+        if isinstance(topic, str):
+            topic = topic.encode("utf-8")
+        self.set(SocketOption.UNSUBSCRIBE, topic)
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only when normal lookup fails: socket options by name.
+        upper = name.upper()
+        option = SocketOption.__members__.get(upper)
+        if option is None or name.startswith("_"):
+            raise AttributeError("%s has no attribute %r" % (type(self).__name__, name))
+        return self.get(option)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_") or name in self.__dict__ or hasattr(type(self), name):
+            if name in ("subscribe", "unsubscribe"):
+                # s.subscribe = b"topic", as pyzmq allows
+                getattr(self, name)(value)
+                return
+            object.__setattr__(self, name, value)
+            return
+        option = SocketOption.__members__.get(name.upper())
+        if option is None:
+            raise AttributeError("%s has no such option: %s" % (type(self).__name__, name.upper()))
+        self.set(option, value)
+
+    # ---- sending ---------------------------------------------------------------
+
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
+             routing_id: Optional[int] = None, group: Optional[str] = None) -> Optional[MessageTracker]:
+        """Send one message part.
+
+        The message is queued; libzmq's I/O thread sends it later.
+
+        Parameters
+        ----------
+        data : bytes, Frame or buffer
+            The content.  str is refused: encode it, or use send_string.
+        flags : int, optional
+            NOBLOCK (DONTWAIT) and/or SNDMORE.
+        copy : bool, optional
+            Copy the data (True, default), or let libzmq read it in place.
+        track : bool, optional
+            Return a MessageTracker that tells when libzmq is done with the
+            data (only without copy).
+
+        Returns
+        -------
+        None, or a MessageTracker when ``track`` and not ``copy``.
+
+        Raises
+        ------
+        TypeError
+            If data is a str or has no buffer interface.
+        ValueError
+            If track=True but an untracked Frame is given.
+        ZMQError
+            If libzmq fails (Again when NOBLOCK and the queue is full).
+        """
+        if type(data) is bytes and (copy or len(data) < self.copy_threshold):
+            rc = _send(self._handle, data, len(data), flags)
+            if rc:
+                self._retry_send(rc, data, flags)
+            return _FINISHED_TRACKER if track and not copy else None
+        return self._send_other(data, flags, copy, track, routing_id, group)
+
+    def _retry_send(self, rc: int, data: bytes, flags: int) -> None:
+        """A copying send failed: retry after a signal, else raise."""
+        while rc == -_EINTR:
+            rc = _send(self._handle, data, len(data), flags)
+        if rc:
+            self._raise(rc)
+
+    def _send_other(self, data: Any, flags: int, copy: bool, track: bool,
+                    routing_id: Optional[int], group: Optional[str]) -> Optional[MessageTracker]:
+        if routing_id is not None or group is not None:
+            raise ZMQVersionError("4.2", "routing_id/group (draft API)")
+        if isinstance(data, Frame):
+            return self._send_frame(data, flags, track)
+        if isinstance(data, str):
+            raise TypeError("unicode not allowed, use send_string")
+        try:
+            pinned = _from_buffer(data)
+        except TypeError:
+            raise TypeError("a bytes-like object is required to send, not %s"
+                            % type(data).__name__) from None
+        nbytes = len(pinned)
+        if copy or nbytes < self.copy_threshold:
+            rc = lib.zmqcffi_send(self._handle, pinned, nbytes, flags)
+            while rc == -_EINTR:
+                rc = lib.zmqcffi_send(self._handle, pinned, nbytes, flags)
+            if rc:
+                self._raise(rc)
+            return _FINISHED_TRACKER if track and not copy else None
+        frame = Frame(data, track=track, copy=False)
+        return self._send_frame(frame, flags, track)
+
+    def _send_frame(self, frame: Frame, flags: int, track: bool) -> Optional[MessageTracker]:
+        if track and frame.tracker is None:
+            raise ValueError("Not a tracked message")
+        if frame._msg is None:
+            data = frame._bytes
+            rc = _send(self._handle, data, len(data), flags)
+            while rc == -_EINTR:
+                rc = _send(self._handle, data, len(data), flags)
+        else:
+            rc = lib.zmqcffi_msg_send_copy(self._handle, frame._msg, flags)
+            while rc == -_EINTR:
+                rc = lib.zmqcffi_msg_send_copy(self._handle, frame._msg, flags)
+        if rc:
+            self._raise(rc)
+        return frame.tracker if track else None
+
+    def send_multipart(self, msg_parts: Sequence[Any], flags: int = 0, copy: bool = True,
+                       track: bool = False, **kwargs: Any) -> Optional[MessageTracker]:
+        """Send a sequence of buffers as one multipart message.
+
+        Parameters
+        ----------
+        msg_parts : sequence
+            Frames, bytes or other buffers.  Every part is checked before
+            anything is sent, so a bad part never leaves half a message.
+        flags : int, optional
+            NOBLOCK; SNDMORE is added for every part but the last (and to the
+            last too if given here).
+        copy, track : bool, optional
+            As for send; the tracker returned follows the last part.
+        """
+        n = len(msg_parts)
+        for i, part in enumerate(msg_parts):
+            if type(part) is bytes or isinstance(part, Frame):
+                continue
+            if isinstance(part, str):
+                raise TypeError("Frame %i (%r...) is a str; send bytes (encode it)"
+                                % (i, part[:32]))
+            try:
+                memoryview(part)
+            except TypeError:
+                raise TypeError("Frame %i (%r...) does not support the buffer interface."
+                                % (i, repr(part)[:32])) from None
+        if n == 0:
+            raise ValueError("cannot send an empty multipart message")
+        more = flags | _SNDMORE
+        handle = self._handle
+        if copy and not track:
+            for i in range(n - 1):
+                part = msg_parts[i]
+                if type(part) is bytes:
+                    rc = _send(handle, part, len(part), more)
+                    if rc:
+                        self._retry_send(rc, part, more)
+                else:
+                    self.send(part, more, copy=True)
+            return self.send(msg_parts[n - 1], flags, copy=True)
+        for i in range(n - 1):
+            self.send(msg_parts[i], more, copy=copy, track=track)
+        return self.send(msg_parts[n - 1], flags, copy=copy, track=track)
+
+    def send_string(self, u: str, flags: int = 0, copy: bool = False, encoding: str = "utf-8",
+                    **kwargs: Any) -> Optional[MessageTracker]:
+        """Send a str, encoded (UTF-8 by default).
+
+        Parameters
+        ----------
+        u : str
+            The text to send.
+        flags : int, optional
+            Any send flag.
+        encoding : str, optional
+            The encoding to use.
+        """
+        if not isinstance(u, str):
+            raise TypeError("str objects only")
+        return self.send(u.encode(encoding), flags=flags, copy=copy, **kwargs)
+
+    send_unicode = send_string
+
+    def send_pyobj(self, obj: Any, flags: int = 0, protocol: int = -1, **kwargs: Any) -> Optional[MessageTracker]:
+        """Send a Python object, pickled with ``protocol`` (-1: the highest)."""
+        return self.send(pickle.dumps(obj, protocol), flags=flags, **kwargs)
+
+    def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> Optional[MessageTracker]:
+        """Send a Python object as JSON; ``kwargs`` go to ``json.dumps``."""
+        send_kwargs = {k: kwargs.pop(k) for k in ("copy", "track", "routing_id", "group") if k in kwargs}
+        return self.send(jsonapi.dumps(obj, **kwargs), flags=flags, **send_kwargs)
+
+    def send_serialized(self, msg: Any, serialize: Callable[[Any], Sequence[Any]], flags: int = 0,
+                        copy: bool = True, **kwargs: Any) -> Optional[MessageTracker]:
+        """Send ``serialize(msg)`` (a list of frames) as one multipart message."""
+        return self.send_multipart(serialize(msg), flags=flags, copy=copy, **kwargs)
+
+    # ---- receiving -------------------------------------------------------------
+
+    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
+        """Receive one message part.
+
+        Parameters
+        ----------
+        flags : int, optional
+            NOBLOCK: raise Again at once when nothing is waiting; otherwise
+            block until a message arrives (Ctrl-C interrupts the wait).
+        copy : bool, optional
+            Return bytes (True) or a Frame that holds libzmq's message.
+        track : bool, optional
+            Ignored (kept for pyzmq compatibility).
+
+        Returns
+        -------
+        bytes or Frame
+        """
+        if copy:
+            rx = self._rx
+            rc = _recv(self._handle, rx, flags)
+            if rc:
+                rc = self._retry_recv(rc, flags)
+            size = rx.size
+            data = _unpack(rx.data, size)
+            if size >= _RELEASE_AFTER:
+                lib.zmqcffi_rx_release(rx)
+            return data
+        return self._recv_frame(flags)
+
+    def _retry_recv(self, rc: int, flags: int) -> int:
+        """A receive failed: retry after a signal (its handler has run), else raise."""
+        while rc == -_EINTR:
+            rc = _recv(self._handle, self._rx, flags)
+        if rc:
+            self._raise(rc)
+        return rc
+
+    def _recv_frame(self, flags: int) -> Frame:
+        out = self._frame_out
+        rc = lib.zmqcffi_msg_recv_new(self._handle, flags, out)
+        while rc == -_EINTR:
+            rc = lib.zmqcffi_msg_recv_new(self._handle, flags, out)
+        if rc:
+            self._raise(rc)
+        return Frame._from_msg(out[0])
+
+    def recv_into(self, buffer: Any, *, nbytes: int = 0, flags: int = 0) -> int:
+        """Receive one part into a writable buffer, without an intermediate copy.
+
+        Parameters
+        ----------
+        buffer : writable buffer
+            Where to put the message (bytearray, memoryview, array, ...).
+        nbytes : int, optional
+            At most this many bytes (0: the buffer's size).
+        flags : int, optional
+            NOBLOCK, as for recv.
+
+        Returns
+        -------
+        int
+            The message's full size; larger than the buffer if it was truncated.
+        """
+        target = ffi.from_buffer(buffer, require_writable=True)
+        size = len(target)
+        if nbytes < 0:
+            raise ValueError("nbytes must be non-negative, got %i" % nbytes)
+        if nbytes:
+            if nbytes > size:
+                raise ValueError("nbytes=%i exceeds the buffer's %i bytes" % (nbytes, size))
+            size = nbytes
+        while True:
+            rc = lib.zmq_recv(self._handle, target, size, flags)
+            if rc >= 0:
+                return rc
+            err = lib.zmq_errno()
+            if err != _EINTR:
+                self._raise(-err)
+
+    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> List[Any]:
+        """Receive every part of a multipart message.
+
+        Parameters
+        ----------
+        flags : int, optional
+            NOBLOCK applies to the first part (the others are already there).
+        copy : bool, optional
+            bytes (True) or Frames (False) for each part.
+        track : bool, optional
+            Ignored.
+
+        Returns
+        -------
+        list of bytes or of Frame
+        """
+        if copy:
+            rx = self._rx
+            parts = [self.recv(flags)]
+            while rx.more:
+                parts.append(self.recv(flags))
+            return parts
+        frames = [self._recv_frame(flags)]
+        while frames[-1].more:
+            frames.append(self._recv_frame(flags))
+        return frames
+
+    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> str:
+        """Receive a str, as sent by send_string."""
+        return self.recv(flags).decode(encoding)
+
+    recv_unicode = recv_string
+
+    def recv_pyobj(self, flags: int = 0) -> Any:
+        """Receive a pickled Python object, as sent by send_pyobj.
+
+        Never unpickle data from peers you do not trust.
+        """
+        return pickle.loads(self.recv(flags))
+
+    def recv_json(self, flags: int = 0, **kwargs: Any) -> Any:
+        """Receive a JSON document; ``kwargs`` go to ``json.loads``."""
+        return jsonapi.loads(self.recv(flags), **kwargs)
+
+    def recv_serialized(self, deserialize: Callable[[List[Any]], Any], flags: int = 0,
+                        copy: bool = True) -> Any:
+        """Receive a multipart message and return ``deserialize(parts)``."""
+        return deserialize(self.recv_multipart(flags, copy=copy))
+
+    # ---- polling, monitoring -------------------------------------------------
+
+    def poll(self, timeout: Optional[int] = None, flags: int = _POLLIN) -> int:
+        """Wait until the socket is ready for ``flags`` (POLLIN and/or POLLOUT).
+
+        Parameters
+        ----------
+        timeout : int, optional
+            Milliseconds to wait; None (default) or negative waits for ever.
+        flags : int, optional
+            The events to wait for.
+
+        Returns
+        -------
+        int
+            The ready events (0 on timeout).
+        """
+        if self._closed:
+            self._raise(-_ENOTSOCK)
+        item = self._pollitem
+        if item is None:
+            item = ffi.new("zmq_pollitem_t[1]")
+            object.__setattr__(self, "_pollitem", item)
+        item[0].socket = self._handle
+        item[0].events = flags
+        item[0].revents = 0
+        poll_items(item, 1, timeout)
+        return PollEvent(item[0].revents) if item[0].revents else 0
+
+    def monitor(self, addr: Optional[str], events: int = Event.ALL) -> None:
+        """Publish this socket's events (connects, disconnects, ...) on a PAIR
+        socket bound to ``addr`` (inproc://...); ``addr=None`` stops it."""
+        if self._closed:
+            self._raise(-_ENOTSOCK)
+        c_addr = ffi.NULL if addr is None else _as_addr(addr)
+        if lib.zmq_socket_monitor(self._handle, c_addr, events) < 0:
+            self._raise(-lib.zmq_errno())
+
+    def get_monitor_socket(self, events: int = Event.ALL, addr: Optional[str] = None) -> "Socket":
+        """Start monitoring and return a connected PAIR socket that receives
+        the events (see zmq_cffi.utils.monitor.recv_monitor_message)."""
+        if self._monitor_addr is None or addr is not None:
+            addr = addr or "inproc://monitor.s-%d" % self.underlying
+            self.monitor(addr, events)
+            object.__setattr__(self, "_monitor_addr", addr)
+        peer = self.context.socket(SocketType.PAIR)
+        peer.connect(self._monitor_addr)
+        return peer
+
+    def disable_monitor(self) -> None:
+        """Stop the monitor started by monitor or get_monitor_socket."""
+        object.__setattr__(self, "_monitor_addr", None)
+        self.monitor(None, 0)
+
+    # ---- repr ----------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        kind = self.socket_type
+        name = kind.name if isinstance(kind, SocketType) else str(kind)
+        closed = " closed" if self._closed else ""
+        return "<zmq_cffi.%s(zmq_cffi.%s) at %#x%s>" % (type(self).__name__, name, id(self), closed)
+
+
+Context._socket_class = Socket
+
+#: pyzmq 25+'s name for the synchronous Socket.
+SyncSocket = Socket
