@@ -280,8 +280,8 @@ unsigned long zmq_stopwatch_stop (void *watch_);
 /* ===== zmq_cffi's C helpers (source: _helpers.c) ======================== */
 #define ZMQCFFI_IPC_PATH_MAX_LEN ...
 
-/* A socket's receive slot: the message last received, held until the next
- * receive so Python can copy it out without another call. */
+/* A socket's receive slot: a part too large for the socket's copy buffer is
+ * held here until the next receive, so Python copies it out without a call. */
 typedef struct {
     zmq_msg_t msg;
     char *data;
@@ -291,7 +291,7 @@ typedef struct {
 } zmqcffi_rx_t;
 
 int zmqcffi_send(void *s, const char *buf, size_t len, int flags);
-int zmqcffi_recv(void *s, zmqcffi_rx_t *rx, int flags);
+long zmqcffi_recv(void *s, zmqcffi_rx_t *rx, char *buf, size_t cap, int flags);
 void zmqcffi_rx_release(zmqcffi_rx_t *rx);
 
 zmq_msg_t *zmqcffi_msg_new(void);

@@ -43,11 +43,14 @@ static void zmqcffi_rx_release(zmqcffi_rx_t *rx)
     }
 }
 
-/* Receive into the socket's slot; the message stays held (and rx->data valid)
- * until the next receive or release, so Python copies it out with no call. */
-static int zmqcffi_recv(void *s, zmqcffi_rx_t *rx, int flags)
+/* Receive one message part.  A part of at most cap bytes is copied into buf
+ * and released at once; a larger one stays held in rx (rx->data valid) until
+ * the next receive or release, so Python copies it out with no second call.
+ * Returns the part's size, or -errno. */
+static long zmqcffi_recv(void *s, zmqcffi_rx_t *rx, char *buf, size_t cap, int flags)
 {
     int err;
+    size_t size;
     zmqcffi_rx_release(rx);
     zmq_msg_init(&rx->msg);
     if (zmq_msg_recv(&rx->msg, s, flags) < 0) {
@@ -55,11 +58,17 @@ static int zmqcffi_recv(void *s, zmqcffi_rx_t *rx, int flags)
         zmq_msg_close(&rx->msg);
         return -err;
     }
-    rx->held = 1;
-    rx->data = (char *)zmq_msg_data(&rx->msg);
-    rx->size = zmq_msg_size(&rx->msg);
+    size = zmq_msg_size(&rx->msg);
     rx->more = zmq_msg_more(&rx->msg);
-    return 0;
+    if (size <= cap) {
+        memcpy(buf, zmq_msg_data(&rx->msg), size);
+        zmq_msg_close(&rx->msg);
+    } else {
+        rx->held = 1;
+        rx->data = (char *)zmq_msg_data(&rx->msg);
+        rx->size = size;
+    }
+    return (long)size;
 }
 
 /* ---- heap messages owned by Python Frames ------------------------------ */

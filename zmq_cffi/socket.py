@@ -42,7 +42,10 @@ _ENOTSOCK = lib.ENOTSOCK
 _SNDMORE = lib.ZMQ_SNDMORE
 _NOBLOCK = lib.ZMQ_DONTWAIT
 _POLLIN = lib.ZMQ_POLLIN
-# After a copying recv of a message this large, release it at once instead of
+# A part up to this size is received into the socket's own buffer and sliced
+# out; a larger one is copied out of libzmq's message in the rx slot.
+_RX_CAP = 8192
+# After a copying recv of a part this large, release it at once instead of
 # holding it in the socket's slot until the next receive.
 _RELEASE_AFTER = 1 << 16
 _BIND, _CONNECT, _UNBIND, _DISCONNECT = 0, 1, 2, 3
@@ -123,6 +126,9 @@ class Socket:
         setattr_(self, "_shadow", bool(shadow))
         setattr_(self, "context", context)
         setattr_(self, "_rx", ffi.new("zmqcffi_rx_t *"))
+        rx_buf = ffi.new("char[]", _RX_CAP)
+        setattr_(self, "_rx_buf", rx_buf)
+        setattr_(self, "_rx_view", ffi.buffer(rx_buf))
         setattr_(self, "_scratch", None)
         setattr_(self, "_frame_out", ffi.new("zmq_msg_t **"))
         setattr_(self, "_pollitem", None)
@@ -355,14 +361,6 @@ class Socket:
             topic = topic.encode("utf-8")
         self.set(SocketOption.UNSUBSCRIBE, topic)
 
-    def __getattr__(self, name: str) -> Any:
-        # Reached only when normal lookup fails: socket options by name.
-        upper = name.upper()
-        option = SocketOption.__members__.get(upper)
-        if option is None or name.startswith("_"):
-            raise AttributeError("%s has no attribute %r" % (type(self).__name__, name))
-        return self.get(option)
-
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_") or name in self.__dict__ or hasattr(type(self), name):
             if name in ("subscribe", "unsubscribe"):
@@ -371,10 +369,7 @@ class Socket:
                 return
             object.__setattr__(self, name, value)
             return
-        option = SocketOption.__members__.get(name.upper())
-        if option is None:
-            raise AttributeError("%s has no such option: %s" % (type(self).__name__, name.upper()))
-        self.set(option, value)
+        raise AttributeError("%s has no such option: %s" % (type(self).__name__, name.upper()))
 
     # ---- sending ---------------------------------------------------------------
 
@@ -561,24 +556,26 @@ class Socket:
         bytes or Frame
         """
         if copy:
-            rx = self._rx
-            rc = _recv(self._handle, rx, flags)
-            if rc:
-                rc = self._retry_recv(rc, flags)
-            size = rx.size
-            data = _unpack(rx.data, size)
-            if size >= _RELEASE_AFTER:
-                lib.zmqcffi_rx_release(rx)
-            return data
+            n = _recv(self._handle, self._rx, self._rx_buf, _RX_CAP, flags)
+            if 0 <= n <= _RX_CAP:
+                return self._rx_view[:n]
+            return self._recv_slow(n, flags)
         return self._recv_frame(flags)
 
-    def _retry_recv(self, rc: int, flags: int) -> int:
-        """A receive failed: retry after a signal (its handler has run), else raise."""
-        while rc == -_EINTR:
-            rc = _recv(self._handle, self._rx, flags)
-        if rc:
-            self._raise(rc)
-        return rc
+    def _recv_slow(self, n: int, flags: int) -> bytes:
+        """A copying recv that failed, or whose part is held in the rx slot."""
+        while n == -_EINTR:
+            # Python ran the signal's handler before this line; it did not raise.
+            n = _recv(self._handle, self._rx, self._rx_buf, _RX_CAP, flags)
+        if n < 0:
+            self._raise(n)
+        if n <= _RX_CAP:
+            return self._rx_view[:n]
+        rx = self._rx
+        data = _unpack(rx.data, n)
+        if n >= _RELEASE_AFTER:
+            lib.zmqcffi_rx_release(rx)
+        return data
 
     def _recv_frame(self, flags: int) -> Frame:
         out = self._frame_out
@@ -733,6 +730,26 @@ class Socket:
         closed = " closed" if self._closed else ""
         return "<zmq_cffi.%s(zmq_cffi.%s) at %#x%s>" % (type(self).__name__, name, id(self), closed)
 
+
+def _option_property(option: SocketOption) -> property:
+    def fget(self: Socket) -> Union[int, bytes]:
+        return self.get(option)
+
+    def fset(self: Socket, value: Union[int, bytes]) -> None:
+        self.set(option, value)
+
+    return property(fget, fset, doc="The %s socket option." % option.name)
+
+
+# Options as attributes (``s.linger = 0``, ``s.RCVMORE``): real properties,
+# not a __getattr__ hook, which would slow every attribute read of a socket
+# on CPython (it disables the interpreter's attribute-load specialisation).
+Socket.HWM = Socket.hwm
+for _name, _option in SocketOption.__members__.items():
+    for _attr in (_name.lower(), _name):
+        if not hasattr(Socket, _attr):
+            setattr(Socket, _attr, _option_property(_option))
+del _name, _option, _attr
 
 Context._socket_class = Socket
 
