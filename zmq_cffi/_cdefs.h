@@ -296,9 +296,16 @@ void zmqcffi_rx_release(zmqcffi_rx_t *rx);
 
 zmq_msg_t *zmqcffi_msg_new(void);
 void zmqcffi_msg_free(zmq_msg_t *msg);
-int zmqcffi_msg_recv_new(void *s, int flags, zmq_msg_t **out);
+typedef struct {
+    zmq_msg_t *msg;
+    char *data;
+    size_t size;
+    int more;
+} zmqcffi_frame_out_t;
+int zmqcffi_msg_recv_new(void *s, int flags, zmqcffi_frame_out_t *out);
 int zmqcffi_msg_send_copy(void *s, zmq_msg_t *msg, int flags);
 int zmqcffi_msg_init_zerocopy(zmq_msg_t *msg, void *data, size_t size, uint64_t token);
+int zmqcffi_send_zerocopy(void *s, void *data, size_t size, uint64_t token, int flags);
 
 int zmqcffi_getsockopt(void *s, int option, void *value, size_t *size);
 int zmqcffi_setsockopt(void *s, int option, const char *value, size_t size);

@@ -90,12 +90,20 @@ static void zmqcffi_msg_free(zmq_msg_t *msg)
     }
 }
 
-/* Receive one frame into a new heap message, handed over in *out. */
-static int zmqcffi_msg_recv_new(void *s, int flags, zmq_msg_t **out)
+/* What a received frame hands to Python in one go. */
+typedef struct {
+    zmq_msg_t *msg;
+    char *data;
+    size_t size;
+    int more;
+} zmqcffi_frame_out_t;
+
+/* Receive one frame into a new heap message, handed over in out->msg. */
+static int zmqcffi_msg_recv_new(void *s, int flags, zmqcffi_frame_out_t *out)
 {
     int err;
     zmq_msg_t *msg = zmqcffi_msg_new();
-    *out = NULL;
+    out->msg = NULL;
     if (msg == NULL)
         return -ENOMEM;
     if (zmq_msg_recv(msg, s, flags) < 0) {
@@ -103,7 +111,10 @@ static int zmqcffi_msg_recv_new(void *s, int flags, zmq_msg_t **out)
         zmqcffi_msg_free(msg);
         return -err;
     }
-    *out = msg;
+    out->msg = msg;
+    out->data = (char *)zmq_msg_data(msg);
+    out->size = zmq_msg_size(msg);
+    out->more = zmq_msg_more(msg);
     return 0;
 }
 
@@ -173,6 +184,23 @@ static int zmqcffi_msg_init_zerocopy(zmq_msg_t *msg, void *data, size_t size,
     if (zmq_msg_init_data(msg, data, size, zmqcffi_release_cb,
                           (void *)(uintptr_t)token) < 0)
         return -zmq_errno();
+    return 0;
+}
+
+/* Send data without copying: libzmq reads it in place and calls the release
+ * callback with token when done (also when the send fails). */
+static int zmqcffi_send_zerocopy(void *s, void *data, size_t size, uint64_t token, int flags)
+{
+    int err;
+    zmq_msg_t msg;
+    int rc = zmqcffi_msg_init_zerocopy(&msg, data, size, token);
+    if (rc < 0)
+        return rc;
+    if (zmq_msg_send(&msg, s, flags) < 0) {
+        err = zmq_errno();
+        zmq_msg_close(&msg);
+        return -err;
+    }
     return 0;
 }
 

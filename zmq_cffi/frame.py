@@ -235,24 +235,29 @@ class Frame:
         if track:
             self.tracker = MessageTracker._for_token(token)
 
-    def _set_msg(self, raw: Any) -> None:
+    def _set_msg(self, raw: Any, data: Any = None, size: int = -1) -> None:
         """Adopt a heap zmq_msg_t: it is freed once the frame and its views are gone."""
-        size = lib.zmq_msg_size(raw)
+        if data is None:
+            data = lib.zmq_msg_data(raw)
+            size = lib.zmq_msg_size(raw)
         self._msg = raw
         # The destructor closes over the raw pointer, so a view made from
         # _owner frees the message by itself, in a single collection.
-        self._owner = ffi.gc(ffi.cast("char *", lib.zmq_msg_data(raw)),
-                             lambda _data: _msg_free(raw), size + _MSG_SIZE)
+        self._owner = ffi.gc(ffi.cast("char *", data), lambda _data: _msg_free(raw),
+                             size + _MSG_SIZE)
 
     @classmethod
-    def _from_msg(cls, raw: Any) -> "Frame":
-        """Wrap a received heap ``zmq_msg_t``, taking ownership of it."""
+    def _from_msg(cls, raw: Any, data: Any = None, size: int = -1, more: int = -1) -> "Frame":
+        """Wrap a received heap ``zmq_msg_t``, taking ownership of it.
+
+        ``data``, ``size`` and ``more``, when the caller has them, save C calls.
+        """
         frame = cls.__new__(cls)
-        frame._set_msg(raw)
+        frame._set_msg(raw, data, size)
         frame._bytes = None
         frame._data = None
         frame.tracker = None
-        frame.more = bool(lib.zmq_msg_more(raw))
+        frame.more = bool(lib.zmq_msg_more(raw) if more < 0 else more)
         return frame
 
     def _get_msg(self) -> Any:

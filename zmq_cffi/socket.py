@@ -26,7 +26,7 @@ from zmq_cffi.constants import (
 )
 from zmq_cffi.context import Context
 from zmq_cffi.error import ZMQBindError, ZMQError, ZMQVersionError, error_for, strerror
-from zmq_cffi.frame import _FINISHED_TRACKER, Frame, MessageTracker
+from zmq_cffi.frame import _FINISHED_TRACKER, Frame, MessageTracker, _zero_copy
 from zmq_cffi.poll import close_generation, poll_items
 from zmq_cffi.utils import jsonapi
 
@@ -130,7 +130,7 @@ class Socket:
         setattr_(self, "_rx_buf", rx_buf)
         setattr_(self, "_rx_view", ffi.buffer(rx_buf))
         setattr_(self, "_scratch", None)
-        setattr_(self, "_frame_out", ffi.new("zmq_msg_t **"))
+        setattr_(self, "_frame_out", ffi.new("zmqcffi_frame_out_t *"))
         setattr_(self, "_pollitem", None)
         setattr_(self, "_disowned", None)
         setattr_(self, "_monitor_addr", None)
@@ -439,8 +439,17 @@ class Socket:
             if rc:
                 self._raise(rc)
             return _FINISHED_TRACKER if track and not copy else None
-        frame = Frame(data, track=track, copy=False)
-        return self._send_frame(frame, flags, track)
+        # Zero-copy, in one C call: libzmq reads the buffer in place, and the
+        # pinned owner is held until libzmq's release callback.
+        token = _zero_copy.hold(pinned)
+        rc = lib.zmqcffi_send_zerocopy(self._handle, pinned, nbytes, token, flags)
+        while rc == -_EINTR:
+            # The failed send released the token; pin the buffer afresh.
+            token = _zero_copy.hold(pinned)
+            rc = lib.zmqcffi_send_zerocopy(self._handle, pinned, nbytes, token, flags)
+        if rc:
+            self._raise(rc)
+        return MessageTracker._for_token(token) if track else None
 
     def _send_frame(self, frame: Frame, flags: int, track: bool) -> Optional[MessageTracker]:
         if track and frame.tracker is None:
@@ -584,7 +593,7 @@ class Socket:
             rc = lib.zmqcffi_msg_recv_new(self._handle, flags, out)
         if rc:
             self._raise(rc)
-        return Frame._from_msg(out[0])
+        return Frame._from_msg(out.msg, out.data, out.size, out.more)
 
     def recv_into(self, buffer: Any, *, nbytes: int = 0, flags: int = 0) -> int:
         """Receive one part into a writable buffer, without an intermediate copy.

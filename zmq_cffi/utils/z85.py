@@ -32,8 +32,6 @@ for _value, _symbol in enumerate(Z85CHARS):
     _DIGIT[_symbol] = _value
 del _value, _symbol
 
-_MAX_WORD = 0xFFFFFFFF
-
 RawBytes = Union[bytes, bytearray, memoryview]
 
 
@@ -138,7 +136,7 @@ def decode(z85bytes: Union[str, RawBytes]) -> bytes:
         if a < 0 or b < 0 or c < 0 or d < 0 or e < 0:
             _raise_bad_symbol(text, start)
         word = (((a * 85 + b) * 85 + c) * 85 + d) * 85 + e
-        if word > _MAX_WORD:
+        if word > 0xFFFFFFFF:
             raise ValueError("invalid Z85 group %r at position %i: it stands for %i, "
                              "more than 32 bits hold" % (text[start:start + 5].decode("ascii"),
                                                         start, word))
