@@ -240,8 +240,24 @@ class Context:
         if lib.zmq_ctx_set(self._handle, option, value) < 0:
             raise error_for(lib.zmq_errno())
 
-    getsockopt = get
-    setsockopt = set
+    def setsockopt(self, option: int, value: Any) -> None:
+        """Set a default socket option for every socket created from now on."""
+        self._sockopts[option] = value
+
+    def getsockopt(self, option: int) -> Any:
+        """Get a default socket option set with setsockopt.
+
+        Raises
+        ------
+        KeyError
+            If no default was set for ``option``.
+        """
+        return self._sockopts[option]
+
+    @property
+    def sockopt(self) -> Dict[int, Any]:
+        """The default socket options applied to new sockets (option -> value)."""
+        return self._sockopts
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails: options by attribute name.
@@ -263,8 +279,7 @@ class Context:
         if upper in ContextOption.__members__:
             self.set(ContextOption[upper], value)
         elif upper in SocketOption.__members__:
-            # A default for every socket created from now on.
-            self._sockopts[SocketOption[upper]] = value
+            self.setsockopt(SocketOption[upper], value)
         else:
             raise AttributeError("%s has no such option: %s" % (type(self).__name__, upper))
 

@@ -175,7 +175,10 @@ class Socket:
         if self._closed:
             return
         if linger is not None:
-            self.set(SocketOption.LINGER, linger)
+            try:
+                self.set(SocketOption.LINGER, linger)
+            except ZMQError:
+                pass  # e.g. ETERM once the context is terminating: close anyway
         handle = self._handle
         object.__setattr__(self, "_closed", True)
         object.__setattr__(self, "_handle", ffi.NULL)
