@@ -40,6 +40,9 @@ else
     missing+=(pypy3 pypy3-dev pypy3-venv)
 fi
 
+# demo/bench build pyzmq from source (against the same libzmq) for the comparison.
+case "$task" in demo|bench) have cmake || missing+=(cmake) ;; esac
+
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     sudo=""

@@ -36,7 +36,9 @@ def tests(session):
 
 
 def _bench_env(session):
-    session.install("pyzmq")
+    # pyzmq built from source against the same system libzmq as zmq_cffi and
+    # the C baseline, so that only the bindings differ (its wheels bundle their own).
+    session.install("--no-binary", "pyzmq", "pyzmq")
     _install_package(session)
 
 
