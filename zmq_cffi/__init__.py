@@ -6,6 +6,7 @@ pyzmq's ``zmq`` module.
 from zmq_cffi import constants
 from zmq_cffi.constants import *  # noqa: F401,F403 - pyzmq exports every constant
 from zmq_cffi.context import Context, SyncContext
+from zmq_cffi.curve import curve_keypair, curve_public
 from zmq_cffi.error import (
     Again,
     ContextTerminated,
@@ -37,6 +38,6 @@ __all__ = [
     "Poller", "select", "zmq_poll", "Stopwatch",
     "ZMQBaseError", "ZMQError", "Again", "ContextTerminated", "InterruptedSystemCall",
     "NotDone", "ZMQBindError", "ZMQVersionError", "strerror", "zmq_errno",
-    "has", "zmq_version", "zmq_version_info", "pyzmq_version", "pyzmq_version_info",
+    "curve_keypair", "curve_public", "has", "zmq_version", "zmq_version_info", "pyzmq_version", "pyzmq_version_info",
     "__version__", "__revision__",
 ] + constants.__all__

@@ -341,7 +341,8 @@ def _flat_names():
     for enum in _ENUMS:
         prefix = _PREFIXES.get(enum, "")
         for name, member in enum.__members__.items():
-            names[prefix + name] = member
+            # Protocol error codes keep their own prefix: zmq.PROTOCOL_ERROR_ZAP_...
+            names[name if name.startswith("PROTOCOL_ERROR") else prefix + name] = member
     return names
 
 

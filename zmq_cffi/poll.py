@@ -42,13 +42,18 @@ def _socket_class() -> type:
     return Socket
 
 
-def _fill_item(item: Any, target: Any, events: int, socket_class: type) -> None:
-    """Point one poll item at a Socket, an int fd, or an object with fileno()."""
+def _fill_item(item: Any, target: Any, events: int, socket_class: type) -> Any:
+    """Point one poll item at a Socket, an int fd, or an object with fileno().
+
+    Returns what poll results name it by: the Socket, or the fd (for an
+    object with fileno(), its fd number, as pyzmq does).
+    """
     if isinstance(target, socket_class):
         if target.closed:
             raise ZMQError(lib.ENOTSOCK, "cannot poll a closed socket: %r" % (target,))
         item.socket = target._handle
         item.fd = 0
+        key = target
     else:
         fd = target if isinstance(target, int) else None
         if fd is None:
@@ -61,8 +66,10 @@ def _fill_item(item: Any, target: Any, events: int, socket_class: type) -> None:
             raise ValueError("invalid file descriptor %r" % (fd,))
         item.socket = ffi.NULL
         item.fd = fd
+        key = fd
     item.events = events
     item.revents = 0
+    return key
 
 
 def zmq_poll(sockets: List[Tuple[Any, int]], timeout: Optional[float] = None) -> List[Tuple[Any, int]]:
@@ -73,10 +80,9 @@ def zmq_poll(sockets: List[Tuple[Any, int]], timeout: Optional[float] = None) ->
     n = len(sockets)
     items = ffi.new("zmq_pollitem_t[]", max(n, 1))
     cls = _socket_class()
-    for i, (target, events) in enumerate(sockets):
-        _fill_item(items[i], target, events, cls)
+    keys = [_fill_item(items[i], target, events, cls) for i, (target, events) in enumerate(sockets)]
     poll_items(items, n, timeout)
-    return [(sockets[i][0], items[i].revents) for i in range(n) if items[i].revents]
+    return [(keys[i], items[i].revents) for i in range(n) if items[i].revents]
 
 
 class Poller:
@@ -90,6 +96,7 @@ class Poller:
         self.sockets: List[Tuple[Any, int]] = []
         self._index: Dict[Any, int] = {}
         self._items: Any = None
+        self._keys: List[Any] = []
         self._generation = -1
 
     def __contains__(self, socket: Any) -> bool:
@@ -137,8 +144,8 @@ class Poller:
         n = len(self.sockets)
         items = ffi.new("zmq_pollitem_t[]", max(n, 1))
         cls = _socket_class()
-        for i, (target, flags) in enumerate(self.sockets):
-            _fill_item(items[i], target, flags, cls)
+        self._keys = [_fill_item(items[i], target, flags, cls)
+                      for i, (target, flags) in enumerate(self.sockets)]
         self._items = items
         self._generation = close_generation[0]
         return items
@@ -163,8 +170,8 @@ class Poller:
         n = len(self.sockets)
         if poll_items(items, n, timeout) == 0:
             return []
-        sockets = self.sockets
-        return [(sockets[i][0], items[i].revents) for i in range(n) if items[i].revents]
+        keys = self._keys
+        return [(keys[i], items[i].revents) for i in range(n) if items[i].revents]
 
 
 def select(rlist: List[Any], wlist: List[Any], xlist: List[Any],

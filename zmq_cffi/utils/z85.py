@@ -2,9 +2,11 @@
 
 Every 4 bytes, read as one big-endian 32-bit number, become 5 characters
 taken from an 85-symbol alphabet, so CURVE keys (32 bytes) travel as
-40-character text.  This is a pure-Python implementation that agrees with
-libzmq's ``zmq_z85_encode``/``zmq_z85_decode``, and is stricter on bad input:
-every error is a :class:`ValueError` that says what is wrong and where.
+40-character text.  This is a pure-Python implementation that gives the
+same results as libzmq's ``zmq_z85_encode``/``zmq_z85_decode`` and refuses
+the same malformed text (a wrong length, a character outside the alphabet, a
+group worth more than 32 bits), with a :class:`ValueError` that says what is
+wrong and where.  Empty input is simply empty output.
 
 The loops are plain indexing into precomputed tables, which PyPy's JIT turns
 into tight machine code and which CPython runs without attribute lookups.
