@@ -280,9 +280,11 @@ unsigned long zmq_stopwatch_stop (void *watch_);
 /* ===== zmq_cffi's C helpers (source: _helpers.c) ======================== */
 #define ZMQCFFI_IPC_PATH_MAX_LEN ...
 
-/* A socket's receive slot: a part too large for the socket's copy buffer is
- * held here until the next receive, so Python copies it out without a call. */
+/* A socket's receive slot, with the socket handle and the copy buffer. */
 typedef struct {
+    void *socket;
+    char *buf;
+    size_t cap;
     zmq_msg_t msg;
     char *data;
     size_t size;
@@ -291,7 +293,8 @@ typedef struct {
 } zmqcffi_rx_t;
 
 int zmqcffi_send(void *s, const char *buf, size_t len, int flags);
-long zmqcffi_recv(void *s, zmqcffi_rx_t *rx, char *buf, size_t cap, int flags);
+long zmqcffi_recv(zmqcffi_rx_t *rx, int flags);
+long zmqcffi_recv0(zmqcffi_rx_t *rx);
 void zmqcffi_rx_release(zmqcffi_rx_t *rx);
 
 zmq_msg_t *zmqcffi_msg_new(void);

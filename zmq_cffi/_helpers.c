@@ -17,7 +17,13 @@
 /* Longest ipc:// path libzmq accepts: sun_path minus its terminating NUL. */
 #define ZMQCFFI_IPC_PATH_MAX_LEN ((int)sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
+/* A socket's receive slot.  It carries the socket handle and the copy
+ * buffer too, so the common receive is a one-argument call (cheapest for
+ * CPython's cffi: no argument tuple). */
 typedef struct {
+    void *socket;
+    char *buf;
+    size_t cap;
     zmq_msg_t msg;
     char *data;
     size_t size;
@@ -43,25 +49,25 @@ static void zmqcffi_rx_release(zmqcffi_rx_t *rx)
     }
 }
 
-/* Receive one message part.  A part of at most cap bytes is copied into buf
- * and released at once; a larger one stays held in rx (rx->data valid) until
- * the next receive or release, so Python copies it out with no second call.
- * Returns the part's size, or -errno. */
-static long zmqcffi_recv(void *s, zmqcffi_rx_t *rx, char *buf, size_t cap, int flags)
+/* Receive one message part.  A part of at most rx->cap bytes is copied into
+ * rx->buf and released at once; a larger one stays held in rx (rx->data
+ * valid) until the next receive or release, so Python copies it out with no
+ * second call.  Returns the part's size, or -errno. */
+static long zmqcffi_recv(zmqcffi_rx_t *rx, int flags)
 {
     int err;
     size_t size;
     zmqcffi_rx_release(rx);
     zmq_msg_init(&rx->msg);
-    if (zmq_msg_recv(&rx->msg, s, flags) < 0) {
+    if (zmq_msg_recv(&rx->msg, rx->socket, flags) < 0) {
         err = zmq_errno();
         zmq_msg_close(&rx->msg);
         return -err;
     }
     size = zmq_msg_size(&rx->msg);
     rx->more = zmq_msg_more(&rx->msg);
-    if (size <= cap) {
-        memcpy(buf, zmq_msg_data(&rx->msg), size);
+    if (size <= rx->cap) {
+        memcpy(rx->buf, zmq_msg_data(&rx->msg), size);
         zmq_msg_close(&rx->msg);
     } else {
         rx->held = 1;
@@ -69,6 +75,12 @@ static long zmqcffi_recv(void *s, zmqcffi_rx_t *rx, char *buf, size_t cap, int f
         rx->size = size;
     }
     return (long)size;
+}
+
+/* The blocking receive (flags 0), as a one-argument call. */
+static long zmqcffi_recv0(zmqcffi_rx_t *rx)
+{
+    return zmqcffi_recv(rx, 0);
 }
 
 /* ---- heap messages owned by Python Frames ------------------------------ */

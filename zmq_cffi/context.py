@@ -272,7 +272,8 @@ class Context:
         raise AttributeError("%s has no attribute or option %r" % (type(self).__name__, name))
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_") or name in self.__dict__ or hasattr(type(self), name):
+        # Not ``name in self.__dict__``: that materialises the instance dict on CPython.
+        if name.startswith("_") or hasattr(type(self), name):
             object.__setattr__(self, name, value)
             return
         upper = name.upper()

@@ -34,6 +34,7 @@ __all__ = ["Socket", "SyncSocket"]
 
 _send = lib.zmqcffi_send
 _recv = lib.zmqcffi_recv
+_recv0 = lib.zmqcffi_recv0
 _unpack = ffi.unpack
 _from_buffer = ffi.from_buffer
 _EINTR = lib.EINTR
@@ -49,6 +50,9 @@ _RX_CAP = 8192
 # holding it in the socket's slot until the next receive.
 _RELEASE_AFTER = 1 << 16
 _BIND, _CONNECT, _UNBIND, _DISCONNECT = 0, 1, 2, 3
+# Public attributes a Socket sets on itself (everything else settable is a
+# class attribute or a socket option).
+_PUBLIC_INSTANCE_ATTRS = frozenset(("context", "copy_threshold", "socket_type"))
 
 
 def _as_addr(addr: Union[str, bytes]) -> bytes:
@@ -125,9 +129,13 @@ class Socket:
         setattr_(self, "_handle", handle)
         setattr_(self, "_shadow", bool(shadow))
         setattr_(self, "context", context)
-        setattr_(self, "_rx", ffi.new("zmqcffi_rx_t *"))
+        rx = ffi.new("zmqcffi_rx_t *")
         rx_buf = ffi.new("char[]", _RX_CAP)
-        setattr_(self, "_rx_buf", rx_buf)
+        rx.socket = handle
+        rx.buf = rx_buf
+        rx.cap = _RX_CAP
+        setattr_(self, "_rx", rx)
+        setattr_(self, "_rx_buf", rx_buf)  # owns the memory rx.buf points to
         setattr_(self, "_rx_view", ffi.buffer(rx_buf))
         setattr_(self, "_scratch", None)
         setattr_(self, "_frame_out", ffi.new("zmqcffi_frame_out_t *"))
@@ -183,6 +191,7 @@ class Socket:
         object.__setattr__(self, "_closed", True)
         object.__setattr__(self, "_handle", ffi.NULL)
         close_generation[0] += 1
+        self._rx.socket = ffi.NULL
         lib.zmqcffi_rx_release(self._rx)
         if not self._shadow:
             lib.zmq_close(handle)
@@ -193,6 +202,7 @@ class Socket:
         object.__setattr__(self, "_disowned", reason)
         object.__setattr__(self, "_closed", True)
         object.__setattr__(self, "_handle", ffi.NULL)
+        self._rx.socket = ffi.NULL
         close_generation[0] += 1
 
     def __del__(self) -> None:
@@ -365,7 +375,9 @@ class Socket:
         self.set(SocketOption.UNSUBSCRIBE, topic)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_") or name in self.__dict__ or hasattr(type(self), name):
+        # Never touch self.__dict__ here: on CPython that materialises the
+        # instance dict and slows every later attribute read of the socket.
+        if name.startswith("_") or name in _PUBLIC_INSTANCE_ATTRS or hasattr(type(self), name):
             if name in ("subscribe", "unsubscribe"):
                 # s.subscribe = b"topic", as pyzmq allows
                 getattr(self, name)(value)
@@ -568,7 +580,7 @@ class Socket:
         bytes or Frame
         """
         if copy:
-            n = _recv(self._handle, self._rx, self._rx_buf, _RX_CAP, flags)
+            n = _recv(self._rx, flags) if flags else _recv0(self._rx)
             if 0 <= n <= _RX_CAP:
                 return self._rx_view[:n]
             return self._recv_slow(n, flags)
@@ -578,7 +590,7 @@ class Socket:
         """A copying recv that failed, or whose part is held in the rx slot."""
         while n == -_EINTR:
             # Python ran the signal's handler before this line; it did not raise.
-            n = _recv(self._handle, self._rx, self._rx_buf, _RX_CAP, flags)
+            n = _recv(self._rx, flags)
         if n < 0:
             self._raise(n)
         if n <= _RX_CAP:
