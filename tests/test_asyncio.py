@@ -7,6 +7,7 @@ import asyncio
 import gc
 import importlib
 import os
+import threading
 import time
 
 import pytest
@@ -23,11 +24,20 @@ def run(coro, timeout=RUN_TIMEOUT_S):
     return asyncio.run(asyncio.wait_for(coro, timeout))
 
 
+# Sockets made by new_socket in the running test, closed at its teardown.
+# Holding them matters: a socket garbage-collected but not yet finalized
+# (PyPy) would escape Context.destroy(), and term() would wait for it.
+_test_sockets = []
+
+
 @pytest.fixture
 def actx():
-    """An asyncio Context, destroyed with linger=0 at teardown."""
+    """An asyncio Context; its sockets are closed and it is destroyed
+    (linger=0) at teardown."""
     c = zmq_asyncio.Context()
     yield c
+    while _test_sockets:
+        _test_sockets.pop().close(linger=0)
     c.destroy(linger=0)
 
 
@@ -35,6 +45,7 @@ def new_socket(context, socket_type, **options):
     """A socket with linger=0 and the given options (set one by one: pyzmq's
     Context.socket takes constructor arguments, not options)."""
     sock = context.socket(socket_type)
+    _test_sockets.append(sock)
     sock.linger = 0
     for name, value in options.items():
         setattr(sock, name, value)
@@ -532,6 +543,42 @@ def test_close_cancels_pending_futures(actx):
         assert await a.poll(10) == 0
 
     run(main())
+
+
+def test_close_while_a_task_awaits_recv(actx):
+    a, b = make_pair(actx, zmq.PAIR, zmq.PAIR)
+
+    async def main():
+        waiting = asyncio.ensure_future(b.recv_multipart())
+        await asyncio.sleep(0.01)
+        assert not waiting.done()
+        b.close()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+
+    run(main())
+
+
+@pytest.mark.cffi_only  # pyzmq logs the error in the loop and the recv hangs
+def test_terminated_context_fails_pending_recv(actx):
+    sock = new_socket(actx, zmq.PULL)
+    sock.bind("inproc://asyncio-term")
+    terminator = threading.Thread(target=actx.term)
+
+    async def main():
+        pending = sock.recv()
+        await asyncio.sleep(0)
+        terminator.start()
+        with pytest.raises(zmq.ContextTerminated):
+            await asyncio.wait_for(pending, 5)
+        sock.close()
+
+    try:
+        run(main())
+    finally:
+        sock.close()
+        terminator.join(5)
+    assert not terminator.is_alive()
 
 
 def test_close_stops_watching_the_fd(actx):

@@ -3,6 +3,10 @@
 Use it as ``import zmq_cffi as zmq``: names, signatures and behaviour follow
 pyzmq's ``zmq`` module.
 """
+import os as _os
+import subprocess as _subprocess
+from typing import List
+
 from zmq_cffi import constants
 from zmq_cffi.constants import *  # noqa: F401,F403 - pyzmq exports every constant
 from zmq_cffi.context import Context, SyncContext
@@ -10,6 +14,7 @@ from zmq_cffi.curve import curve_keypair, curve_public
 from zmq_cffi.error import (
     Again,
     ContextTerminated,
+    DraftFDWarning,
     InterruptedSystemCall,
     NotDone,
     ZMQBaseError,
@@ -21,6 +26,7 @@ from zmq_cffi.error import (
 )
 from zmq_cffi.frame import _FINISHED_TRACKER, Frame, Message, MessageTracker
 from zmq_cffi.poll import Poller, select, zmq_poll
+from zmq_cffi.proxy import device, proxy, proxy_steerable
 from zmq_cffi.socket import Socket, SyncSocket
 from zmq_cffi.stopwatch import Stopwatch
 from zmq_cffi.version import (
@@ -37,7 +43,49 @@ __all__ = [
     "Context", "SyncContext", "Socket", "SyncSocket", "Frame", "Message", "MessageTracker",
     "Poller", "select", "zmq_poll", "Stopwatch",
     "ZMQBaseError", "ZMQError", "Again", "ContextTerminated", "InterruptedSystemCall",
-    "NotDone", "ZMQBindError", "ZMQVersionError", "strerror", "zmq_errno",
+    "NotDone", "ZMQBindError", "ZMQVersionError", "DraftFDWarning", "strerror", "zmq_errno",
+    "device", "proxy", "proxy_steerable", "get_includes",
     "curve_keypair", "curve_public", "has", "zmq_version", "zmq_version_info", "pyzmq_version", "pyzmq_version_info",
     "__version__", "__revision__",
 ] + constants.__all__
+
+
+def _pkg_config(*args: str) -> List[str]:
+    """Words printed by ``pkg-config ARGS libzmq``, or [] without pkg-config."""
+    try:
+        out = _subprocess.run(["pkg-config", *args, "libzmq"], check=True,
+                              capture_output=True, text=True).stdout
+    except (OSError, _subprocess.CalledProcessError):
+        return []
+    return out.split()
+
+
+def get_includes() -> List[str]:
+    """Directories for compiling C code against zmq_cffi: this package's
+    (``_cdefs.h``, ``_helpers.c``) and libzmq's (``zmq.h``), found as at build
+    time: ``$ZMQ_PREFIX/include``, pkg-config, then the system default."""
+    dirs = [_os.path.dirname(_os.path.abspath(__file__))]
+    prefix = _os.environ.get("ZMQ_PREFIX")
+    if prefix:
+        candidates = [_os.path.join(prefix, "include")]
+    else:
+        candidates = [f[2:] for f in _pkg_config("--cflags-only-I") if f.startswith("-I")]
+        candidates += ["/usr/include", "/usr/local/include"]
+    for candidate in candidates:
+        if _os.path.exists(_os.path.join(candidate, "zmq.h")):
+            dirs.append(candidate)
+            break
+    return dirs
+
+
+def get_library_dirs() -> List[str]:
+    """Directories holding the libzmq zmq_cffi links to: ``$ZMQ_PREFIX/lib``,
+    else pkg-config's libdir."""
+    prefix = _os.environ.get("ZMQ_PREFIX")
+    if prefix:
+        return [_os.path.join(prefix, "lib")]
+    return _pkg_config("--variable=libdir")
+
+
+# pyzmq exposes these subpackages as attributes of the top-level module.
+from zmq_cffi import backend, sugar, utils  # noqa: E402

@@ -9,6 +9,7 @@ from typing import Any, Dict, Optional, Type, TypeVar, Union
 from zmq_cffi._ffi import ffi, lib
 from zmq_cffi.constants import ContextOption, SocketOption
 from zmq_cffi.error import ContextTerminated, ZMQError, error_for
+from zmq_cffi.utils.interop import cast_int_addr
 
 __all__ = ["Context"]
 
@@ -66,7 +67,7 @@ class Context:
             shadow, io_threads = io_threads, 1
         object.__setattr__(self, "_closed", True)  # until the handle exists
         if shadow:
-            address = shadow.underlying if isinstance(shadow, Context) else int(shadow)
+            address = shadow.underlying if isinstance(shadow, Context) else cast_int_addr(shadow)
             handle = ffi.cast("void *", address)
             is_shadow = True
         else:
@@ -77,6 +78,7 @@ class Context:
         object.__setattr__(self, "_handle", handle)
         object.__setattr__(self, "_shadow", is_shadow)
         object.__setattr__(self, "_sockets", weakref.WeakSet())
+        object.__setattr__(self, "_slots", {})  # id(rx) -> rx slot of each owned socket
         object.__setattr__(self, "_sockopts", {})
         object.__setattr__(self, "_pid", os.getpid())
         object.__setattr__(self, "_disowned", None)
@@ -129,6 +131,13 @@ class Context:
         """
         if self._closed:
             return
+        if self._shadow:
+            # The wrapped libzmq context belongs to its creator: forget it, never terminate it.
+            object.__setattr__(self, "_closed", True)
+            object.__setattr__(self, "_handle", ffi.NULL)
+            _live_contexts.discard(self)
+            return
+        self._close_orphans()
         handle = self._handle
         while True:
             if lib.zmq_ctx_term(handle) == 0:
@@ -158,6 +167,7 @@ class Context:
         for sock in list(self._sockets):
             if not sock.closed:
                 sock.close(linger=linger)
+        self._close_orphans(linger)
         self.term()
 
     def _disown(self, reason: str) -> None:
@@ -167,6 +177,12 @@ class Context:
         object.__setattr__(self, "_disowned", reason)
         object.__setattr__(self, "_closed", True)
         object.__setattr__(self, "_handle", ffi.NULL)
+
+    def __copy__(self, memo: Any = None) -> "Context":
+        """A copy is a shadow: another wrapper of the same libzmq context."""
+        return type(self).shadow(self)
+
+    __deepcopy__ = __copy__
 
     def __enter__(self) -> "Context":
         return self
@@ -216,9 +232,34 @@ class Context:
 
     def _add_socket(self, sock: Any) -> None:
         self._sockets.add(sock)
+        if not sock._shadow:
+            self._slots[id(sock._rx)] = sock._rx
 
     def _rm_socket(self, sock: Any) -> None:
         self._sockets.discard(sock)
+        self._slots.pop(id(sock._rx), None)
+
+    def _close_orphans(self, linger: Optional[int] = None) -> None:
+        """Close sockets that are unreachable but not yet finalized.
+
+        On PyPy a dropped socket leaves the WeakSet at a GC, but its __del__
+        (which closes it) runs later; zmq_ctx_term would wait for it for
+        ever.  Each socket's rx slot (held here) carries its handle, and the
+        socket's own close() sees the NULL left behind and does nothing.
+        """
+        live = {id(sock._rx) for sock in list(self._sockets)}
+        for key, rx in list(self._slots.items()):
+            if key in live:
+                continue
+            del self._slots[key]
+            handle = rx.socket
+            rx.socket = ffi.NULL
+            if handle != ffi.NULL:
+                if linger is not None:
+                    value = ffi.new("int *", linger)
+                    lib.zmq_setsockopt(handle, lib.ZMQ_LINGER, value, ffi.sizeof("int"))
+                lib.zmqcffi_rx_release(rx)
+                lib.zmq_close(handle)
 
     # ---- options ---------------------------------------------------------------
 

@@ -12,6 +12,7 @@ __all__ = [
     "NotDone",
     "ZMQBindError",
     "ZMQVersionError",
+    "DraftFDWarning",
     "strerror",
     "zmq_errno",
 ]
@@ -131,6 +132,17 @@ class ZMQVersionError(NotImplementedError):
 
     def __str__(self) -> str:
         return "%s requires libzmq >= %s, have %s" % (self.msg, self.min_version, self.version)
+
+
+class DraftFDWarning(RuntimeWarning):
+    """pyzmq's warning about the emulated FD of thread-safe (draft) sockets.
+
+    zmq_cffi has no draft sockets; the class exists so that code filtering
+    the warning runs unchanged.
+    """
+
+    def __init__(self, msg: str = "") -> None:
+        super().__init__(msg or "socket.FD on thread-safe (draft) sockets is experimental")
 
 
 # errno -> exception class for the errors that have their own class.

@@ -9,6 +9,7 @@ A closed socket's handle is NULL, which libzmq itself rejects with ENOTSOCK,
 so the fast paths need no extra "closed?" test to be safe.
 """
 import errno as _errno_mod
+import itertools
 import os
 import pickle
 import random
@@ -29,6 +30,7 @@ from zmq_cffi.error import ZMQBindError, ZMQError, ZMQVersionError, error_for, s
 from zmq_cffi.frame import _FINISHED_TRACKER, Frame, MessageTracker, _zero_copy
 from zmq_cffi.poll import close_generation, poll_items
 from zmq_cffi.utils import jsonapi
+from zmq_cffi.utils.interop import cast_int_addr
 
 __all__ = ["Socket", "SyncSocket"]
 
@@ -53,6 +55,9 @@ _BIND, _CONNECT, _UNBIND, _DISCONNECT = 0, 1, 2, 3
 # Public attributes a Socket sets on itself (everything else settable is a
 # class attribute or a socket option).
 _PUBLIC_INSTANCE_ATTRS = frozenset(("context", "copy_threshold", "socket_type"))
+# Monitor endpoints get a fresh name each time: libzmq frees a stopped
+# monitor's inproc name later, on its reaper thread.
+_monitor_serial = itertools.count(1)
 
 
 def _as_addr(addr: Union[str, bytes]) -> bytes:
@@ -110,7 +115,11 @@ class Socket:
         if isinstance(context, Socket) and not shadow:
             context, shadow = None, context
         if shadow:
-            address = shadow.underlying if isinstance(shadow, Socket) else int(shadow)
+            if isinstance(shadow, Socket):
+                context = context or shadow.context
+                address = shadow.underlying
+            else:
+                address = cast_int_addr(shadow)  # int, CFFI or ctypes pointer
             handle = ffi.cast("void *", address)
             context = context or Context.instance()
         else:
@@ -141,7 +150,7 @@ class Socket:
         setattr_(self, "_frame_out", ffi.new("zmqcffi_frame_out_t *"))
         setattr_(self, "_pollitem", None)
         setattr_(self, "_disowned", None)
-        setattr_(self, "_monitor_addr", None)
+        setattr_(self, "_monitor_socket", None)
         setattr_(self, "_pid", os.getpid())
         setattr_(self, "copy_threshold", COPY_THRESHOLD if copy_threshold is None else copy_threshold)
         setattr_(self, "_closed", False)
@@ -191,9 +200,12 @@ class Socket:
         object.__setattr__(self, "_closed", True)
         object.__setattr__(self, "_handle", ffi.NULL)
         close_generation[0] += 1
-        self._rx.socket = ffi.NULL
-        lib.zmqcffi_rx_release(self._rx)
-        if not self._shadow:
+        rx = self._rx
+        # NULL here: the context already closed this socket as an orphan.
+        swept = rx.socket == ffi.NULL
+        rx.socket = ffi.NULL
+        lib.zmqcffi_rx_release(rx)
+        if not self._shadow and not swept:
             lib.zmq_close(handle)
         self.context._rm_socket(self)
 
@@ -730,21 +742,40 @@ class Socket:
         if lib.zmq_socket_monitor(self._handle, c_addr, events) < 0:
             self._raise(-lib.zmq_errno())
 
-    def get_monitor_socket(self, events: int = Event.ALL, addr: Optional[str] = None) -> "Socket":
-        """Start monitoring and return a connected PAIR socket that receives
-        the events (see zmq_cffi.utils.monitor.recv_monitor_message)."""
-        if self._monitor_addr is None or addr is not None:
-            addr = addr or "inproc://monitor.s-%d" % self.underlying
-            self.monitor(addr, events)
-            object.__setattr__(self, "_monitor_addr", addr)
+    def get_monitor_socket(self, events: Optional[int] = None, addr: Optional[str] = None) -> "Socket":
+        """Start monitoring (once) and return the connected PAIR socket that
+        receives the events (see zmq_cffi.utils.monitor.recv_monitor_message).
+
+        Parameters
+        ----------
+        events : int, optional
+            The events to report (default: all).
+        addr : str, optional
+            The inproc endpoint to publish on (default: a fresh private name).
+        """
+        peer = self._monitor_socket
+        if peer is not None and not peer.closed:
+            return peer
+        if events is None:
+            events = Event.ALL
+        if addr is None:
+            addr = "inproc://monitor.s-%d.%d" % (self.underlying, next(_monitor_serial))
+        self.monitor(addr, events)
         peer = self.context.socket(SocketType.PAIR)
-        peer.connect(self._monitor_addr)
+        peer.connect(addr)
+        object.__setattr__(self, "_monitor_socket", peer)
         return peer
 
     def disable_monitor(self) -> None:
         """Stop the monitor started by monitor or get_monitor_socket."""
-        object.__setattr__(self, "_monitor_addr", None)
+        object.__setattr__(self, "_monitor_socket", None)
         self.monitor(None, 0)
+
+    def __copy__(self, memo: Any = None) -> "Socket":
+        """A copy is a shadow: another wrapper of the same libzmq socket."""
+        return type(self).shadow(self)
+
+    __deepcopy__ = __copy__
 
     # ---- repr ----------------------------------------------------------------
 
@@ -774,6 +805,9 @@ for _name, _option in SocketOption.__members__.items():
         if not hasattr(Socket, _attr):
             setattr(Socket, _attr, _option_property(_option))
 del _name, _option, _attr
+# ``s.type`` reads as a SocketType; setting it is refused by libzmq (TYPE is read-only).
+Socket.type = property(lambda self: self.socket_type, Socket.type.fset,
+                       doc="The socket type, as a SocketType.")
 
 Context._socket_class = Socket
 

@@ -5,7 +5,6 @@ from typing import Any, List, Tuple
 from zmq_cffi.constants import SocketType
 from zmq_cffi.devices.basedevice import Device, ProcessDevice, ThreadDevice, _SocketPlan
 from zmq_cffi.proxy import proxy
-from zmq_cffi.socket import Socket
 
 __all__ = ["Proxy", "ThreadProxy", "ProcessProxy"]
 
