@@ -142,7 +142,7 @@ class Context:
         while True:
             if lib.zmq_ctx_term(handle) == 0:
                 break
-            errno = lib.zmq_errno()
+            errno = ffi.errno
             if errno != lib.EINTR:
                 raise error_for(errno)
             # A Python signal handler runs here, between the calls; if it
@@ -269,7 +269,7 @@ class Context:
             raise ContextTerminated()
         rc = lib.zmq_ctx_get(self._handle, option)
         if rc < 0:
-            raise error_for(lib.zmq_errno())
+            raise error_for(ffi.errno)
         return rc
 
     def set(self, option: int, value: int) -> None:
@@ -279,7 +279,7 @@ class Context:
         if not isinstance(value, int):
             raise TypeError("context options take int values, not %s" % type(value).__name__)
         if lib.zmq_ctx_set(self._handle, option, value) < 0:
-            raise error_for(lib.zmq_errno())
+            raise error_for(ffi.errno)
 
     def setsockopt(self, option: int, value: Any) -> None:
         """Set a default socket option for every socket created from now on."""

@@ -79,5 +79,5 @@ def curve_public(secret_key: Union[bytes, str]) -> bytes:
         raise error_for(lib.EINVAL, "not a valid Z85 CURVE secret key: it contains a NUL byte")
     public_key = ffi.new("char[]", _Z85_KEY_LENGTH + 1)
     if lib.zmq_curve_public(public_key, secret_key) == -1:
-        raise error_for(lib.zmq_errno(), "not a valid Z85 CURVE secret key")
+        raise error_for(ffi.errno, "not a valid Z85 CURVE secret key")
     return ffi.unpack(public_key, _Z85_KEY_LENGTH)

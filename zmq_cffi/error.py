@@ -30,8 +30,13 @@ def strerror(errno: int) -> str:
 
 
 def zmq_errno() -> int:
-    """Return libzmq's errno for the calling thread (``zmq_errno()``)."""
-    return lib.zmq_errno()
+    """Return the errno of the calling thread's last libzmq call.
+
+    This is the value cffi saved right after that call (``ffi.errno``): a
+    fresh ``zmq_errno()`` call could see errno clobbered in between (on PyPy,
+    by the GC or the JIT's own calls).
+    """
+    return ffi.errno
 
 
 class ZMQBaseError(Exception):
@@ -44,7 +49,7 @@ class ZMQError(ZMQBaseError):
     Parameters
     ----------
     errno : int, optional
-        The error number; by default the current ``zmq_errno()``.
+        The error number; by default that of the last libzmq call (``zmq_errno()``).
     msg : str, optional
         A message overriding libzmq's description of ``errno``.
     """
@@ -185,8 +190,8 @@ def check_rc(rc: int, detail: Optional[str] = None) -> int:
 
 
 def check_zmq_call(rc: int) -> int:
-    """Raise for a plain libzmq call that returned -1; read errno at once."""
+    """Raise for a plain libzmq call that returned -1 (errno as cffi saved it)."""
     if rc == -1:
-        raise error_for(lib.zmq_errno())
+        raise error_for(ffi.errno)
     return rc
 

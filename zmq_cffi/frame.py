@@ -266,8 +266,9 @@ class Frame:
             data = self._bytes
             raw = _new_msg()
             if lib.zmq_msg_init_size(raw, len(data)) < 0:
+                err = ZMQError()  # read errno before the next C call
                 _msg_free(raw)
-                raise ZMQError()
+                raise err
             ffi.memmove(lib.zmq_msg_data(raw), data, len(data))
             self._set_msg(raw)
         return self._msg
@@ -309,8 +310,9 @@ class Frame:
         else:
             raw = _new_msg()
             if lib.zmq_msg_copy(raw, self._msg) < 0:
+                err = ZMQError()  # read errno before the next C call
                 _msg_free(raw)
-                raise ZMQError()
+                raise err
             other = Frame._from_msg(raw)
             other._data = self._data
         other.more = self.more

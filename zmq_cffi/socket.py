@@ -134,7 +134,7 @@ class Socket:
                 raise TypeError("socket_type must be an int, not %s" % type(socket_type).__name__)
             handle = lib.zmq_socket(context._handle, socket_type)
             if handle == ffi.NULL:
-                raise error_for(lib.zmq_errno(), "socket type %r" % (socket_type,))
+                raise error_for(ffi.errno, "socket type %r" % (socket_type,))
         setattr_(self, "_handle", handle)
         setattr_(self, "_shadow", bool(shadow))
         setattr_(self, "context", context)
@@ -651,7 +651,7 @@ class Socket:
             rc = lib.zmq_recv(self._handle, target, size, flags)
             if rc >= 0:
                 return rc
-            err = lib.zmq_errno()
+            err = ffi.errno
             if err != _EINTR:
                 self._raise(-err)
 
@@ -740,7 +740,7 @@ class Socket:
             self._raise(-_ENOTSOCK)
         c_addr = ffi.NULL if addr is None else _as_addr(addr)
         if lib.zmq_socket_monitor(self._handle, c_addr, events) < 0:
-            self._raise(-lib.zmq_errno())
+            self._raise(-ffi.errno)
 
     def get_monitor_socket(self, events: Optional[int] = None, addr: Optional[str] = None) -> "Socket":
         """Start monitoring (once) and return the connected PAIR socket that
