@@ -6,11 +6,40 @@ sometimes imports from these paths, e.g. ``from zmq.sugar.socket import
 Socket``.  zmq_cffi has one layer, so each name here is the very object of
 the top-level package.
 """
-from typing import Any, List
+from zmq_cffi import (  # noqa: F401 - re-exported
+    _FINISHED_TRACKER,
+    Again,
+    Context,
+    ContextTerminated,
+    DraftFDWarning,
+    Frame,
+    InterruptedSystemCall,
+    Message,
+    MessageTracker,
+    NotDone,
+    Poller,
+    Socket,
+    Stopwatch,
+    SyncContext,
+    SyncSocket,
+    ZMQBaseError,
+    ZMQBindError,
+    ZMQError,
+    ZMQVersionError,
+    __revision__,
+    __version__,
+    device,
+    pyzmq_version,
+    pyzmq_version_info,
+    select,
+    zmq_version,
+    zmq_version_info,
+)
 
 # The submodules of pyzmq's zmq.sugar that code imports names from.
 from zmq_cffi.sugar import context, frame, poll, socket, stopwatch, tracker, version
 
+# zmq_cffi/__init__.py imports this package last, when all these names exist.
 __all__ = [
     "Again", "Context", "ContextTerminated", "DraftFDWarning", "Frame",
     "InterruptedSystemCall", "Message", "MessageTracker", "NotDone", "Poller",
@@ -19,20 +48,3 @@ __all__ = [
     "__revision__", "__version__", "device", "pyzmq_version",
     "pyzmq_version_info", "select", "zmq_version", "zmq_version_info",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # Looked up in the top-level package on first use, not at import: this
-    # module is imported while zmq_cffi itself initialises, and some names
-    # (device) live in modules imported after it.
-    if name in __all__:
-        import zmq_cffi
-
-        value = getattr(zmq_cffi, name)
-        globals()[name] = value
-        return value
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
-
-
-def __dir__() -> List[str]:
-    return sorted(set(globals()) | set(__all__))
