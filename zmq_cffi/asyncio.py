@@ -362,7 +362,7 @@ class Socket(_SyncSocket):
         if self._closed or sync is None:
             return
         try:
-            events = sync.get(_EVENTS)
+            events = sync._events()
         except ZMQError as exc:
             self._fail_waiters(exc)
             return
@@ -393,7 +393,7 @@ class Socket(_SyncSocket):
             # Something was sent or received: EVENTS may have changed, and the
             # FD may not fire for what is already queued.
             try:
-                events = sync.get(_EVENTS)
+                events = sync._events()
             except ZMQError as exc:
                 self._fail_waiters(exc)
                 return
@@ -530,7 +530,7 @@ class Socket(_SyncSocket):
             waiters.popleft()
         if not waiters:
             # Reading EVENTS first is cheaper than a receive that fails.
-            events = self._sync.get(_EVENTS)
+            events = self._sync._events()
             if events & _POLLIN and self._recv_now(future, kind, flags, copy, track,
                                                    transform, extra, True):
                 if self._send_waiters and _has_live_waiter(self._send_waiters):
@@ -586,7 +586,7 @@ class Socket(_SyncSocket):
             recv_waiters.popleft()
         while send_waiters and send_waiters[0][0].done():
             send_waiters.popleft()
-        events = self._sync.get(_EVENTS)
+        events = self._sync._events()
         # An event is free to report only if no queued operation claims it first.
         free = (0 if recv_waiters else _POLLIN) | (0 if send_waiters else _POLLOUT)
         mask = int(mask)

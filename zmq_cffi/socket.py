@@ -45,6 +45,8 @@ _ENOTSOCK = lib.ENOTSOCK
 _SNDMORE = lib.ZMQ_SNDMORE
 _NOBLOCK = lib.ZMQ_DONTWAIT
 _POLLIN = lib.ZMQ_POLLIN
+_EVENTS_OPTION = lib.ZMQ_EVENTS
+_INT_SIZE = ffi.sizeof("int")
 # A part up to this size is received into the socket's own buffer and sliced
 # out; a larger one is copied out of libzmq's message in the rx slot.
 _RX_CAP = 8192
@@ -343,6 +345,16 @@ class Socket:
 
     setsockopt = set
     getsockopt = get
+
+    def _events(self) -> int:
+        """The EVENTS option in one C call: event loops read it after every operation."""
+        scratch = self._scratch or self._opt_scratch()
+        size_p = scratch.size_p
+        size_p[0] = _INT_SIZE
+        rc = lib.zmqcffi_getsockopt(self._handle, _EVENTS_OPTION, scratch.int_p, size_p)
+        if rc:
+            self._raise(rc)
+        return scratch.int_p[0]
 
     def set_string(self, option: int, optval: str, encoding: str = "utf-8") -> None:
         """Set a bytes option from a str, encoded with ``encoding``."""
