@@ -275,11 +275,6 @@ def _terminated_context(way):
 def _context_refused_params():
     for name in sorted(_CONTEXT_REFUSED):
         marks = ()
-        if name == "Socket_constructor":
-            marks = pytest.mark.xfail(IS_CFFI, strict=True, reason=(
-                "core gap: Socket(ctx, type) on a terminated context raises a plain "
-                "ZMQError(ETERM) built in socket.py, not ContextTerminated as "
-                "ctx.socket() does, so 'except zmq.ContextTerminated' misses it"))
         yield pytest.param(name, marks=marks)
 
 
@@ -717,10 +712,6 @@ def test_close_from_another_thread_during_blocking_call(crash_children, transpor
     assert refused or woke_with_error, out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core gap: two threads calling Context.term() at once: one never returns, "
-    "or libzmq aborts (ctx.cpp assertion); the second call should wait for "
-    "the first and return"))
 def test_concurrent_term_from_two_threads(crash_children):
     rc, out, err = crash_children["concurrent_term"]
     assert rc == 0 and "all ok" in out, (rc, out, err[-500:])

@@ -68,6 +68,8 @@ class Context:
         object.__setattr__(self, "_closed", True)  # until the handle exists
         if shadow:
             address = shadow.underlying if isinstance(shadow, Context) else cast_int_addr(shadow)
+            if address <= 0:
+                raise ValueError("cannot shadow a context at address %r" % (address,))
             handle = ffi.cast("void *", address)
             is_shadow = True
         else:
@@ -78,6 +80,7 @@ class Context:
         object.__setattr__(self, "_handle", handle)
         object.__setattr__(self, "_shadow", is_shadow)
         object.__setattr__(self, "_sockets", weakref.WeakSet())
+        object.__setattr__(self, "_term_lock", threading.Lock())
         object.__setattr__(self, "_slots", {})  # id(rx) -> rx slot of each owned socket
         object.__setattr__(self, "_sockopts", {})
         object.__setattr__(self, "_pid", os.getpid())
@@ -129,6 +132,10 @@ class Context:
         (and their LINGER periods have passed).  A signal handler (Ctrl-C)
         may interrupt the wait; the context then stays open.
         """
+        with self._term_lock:  # a second caller waits for the first, then returns
+            self._term_locked()
+
+    def _term_locked(self) -> None:
         if self._closed:
             return
         if self._shadow:

@@ -28,9 +28,14 @@ def poll_items(items: Any, n: int, timeout: Optional[float]) -> int:
 
     Retries after a signal whose Python handler did not raise.
     """
-    rc = _poll(items, n, _timeout_ms(timeout))
+    ms = _timeout_ms(timeout)
+    if n == 0 and ms < 0:
+        # Nothing can ever become ready (and libzmq would sleep ~71 minutes).
+        return 0
+    rc = _poll(items, n, ms)
     while rc == -_EINTR:
-        rc = _poll(items, n, _timeout_ms(timeout))
+        # The signal's Python handler ran before this line and did not raise.
+        rc = _poll(items, n, ms)
     if rc < 0:
         raise error_for(-rc)
     return rc

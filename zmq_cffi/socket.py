@@ -26,7 +26,7 @@ from zmq_cffi.constants import (
     SocketType,
 )
 from zmq_cffi.context import Context
-from zmq_cffi.error import ZMQBindError, ZMQError, ZMQVersionError, error_for, strerror
+from zmq_cffi.error import ContextTerminated, ZMQBindError, ZMQError, ZMQVersionError, error_for, strerror
 from zmq_cffi.frame import _FINISHED_TRACKER, Frame, MessageTracker, _zero_copy
 from zmq_cffi.poll import close_generation, poll_items
 from zmq_cffi.utils import jsonapi
@@ -64,10 +64,13 @@ _monitor_serial = itertools.count(1)
 
 def _as_addr(addr: Union[str, bytes]) -> bytes:
     if isinstance(addr, str):
-        return addr.encode("utf-8")
-    if isinstance(addr, bytes):
-        return addr
-    raise TypeError("expected str or bytes address, got %s" % type(addr).__name__)
+        addr = addr.encode("utf-8")
+    elif not isinstance(addr, bytes):
+        raise TypeError("expected str or bytes address, got %s" % type(addr).__name__)
+    if b"\0" in addr:
+        # C would silently cut the endpoint at the NUL.
+        raise ValueError("address contains a NUL character: %r" % (addr,))
+    return addr
 
 
 class _EndpointContext:
@@ -122,6 +125,8 @@ class Socket:
                 address = shadow.underlying
             else:
                 address = cast_int_addr(shadow)  # int, CFFI or ctypes pointer
+            if address <= 0:
+                raise ValueError("cannot shadow a socket at address %r" % (address,))
             handle = ffi.cast("void *", address)
             context = context or Context.instance()
         else:
@@ -130,8 +135,9 @@ class Socket:
             if not isinstance(context, Context):
                 raise TypeError("context must be a Context, not %s" % type(context).__name__)
             if context.closed:
-                raise ZMQError(lib.ETERM, "Context was terminated" if not context._disowned
-                               else "Context is unusable: %s" % context._disowned)
+                if context._disowned:
+                    raise ZMQError(lib.ETERM, "Context is unusable: %s" % context._disowned)
+                raise ContextTerminated()
             if not isinstance(socket_type, int):
                 raise TypeError("socket_type must be an int, not %s" % type(socket_type).__name__)
             handle = lib.zmq_socket(context._handle, socket_type)
@@ -294,6 +300,9 @@ class Socket:
         ZMQBindError
             If no port could be bound within ``max_tries``.
         """
+        if not 0 < min_port < max_port <= 65536:
+            raise ValueError("need 0 < min_port < max_port <= 65536, got %r, %r"
+                             % (min_port, max_port))
         if min_port == 49152 and max_port == 65536:
             # The whole ephemeral range: let the OS pick, in one try.
             self.bind("%s:*" % addr)
@@ -735,6 +744,8 @@ class Socket:
         """
         if self._closed:
             self._raise(-_ENOTSOCK)
+        if not flags and (timeout is None or timeout < 0):
+            return 0  # waiting for no event at all: nothing can ever happen
         item = self._pollitem
         if item is None:
             item = ffi.new("zmq_pollitem_t[1]")
