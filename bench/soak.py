@@ -7,8 +7,9 @@ Usage (from the repository root, in a venv where the binding imports)::
     python bench/soak.py --backend zmq        # the same run against pyzmq
 
 It prints the resident set size (from /proc/self/statm) before anything runs,
-after a warm-up, and at the end of each phase, and exits with status 1 if the
-growth after warm-up exceeds ``--max-growth-mb``.  ``tests/test_soak.py``
+after a warm-up, and at the end of each phase, and the open file descriptors;
+it exits with status 1 if RSS grows by more than ``--max-growth-mb`` after
+the warm-up, or if descriptors leak.  ``tests/test_soak.py``
 runs the same code (a short version in the default suite, the full one under
 ``-m soak``).
 
@@ -178,13 +179,19 @@ def run_cycles(zmq: Any, count: int) -> int:
     return count
 
 
+def open_fds() -> int:
+    """How many file descriptors this process has open (Linux: /proc/self/fd)."""
+    return len(os.listdir("/proc/self/fd"))
+
+
 def soak(zmq: Any, messages: int, cycles: int, warmup_fraction: float = 0.1,
          report: Optional[Callable[[str], None]] = None) -> Dict[str, float]:
     """Run both workloads after a warm-up; return RSS figures in MiB.
 
     Keys: ``before`` (nothing run yet), ``warm`` (after the warm-up, the
     baseline for growth), ``after_messages``, ``after_cycles``, ``growth``
-    (largest figure after warm-up minus ``warm``).
+    (largest figure after warm-up minus ``warm``); ``fds_warm`` and
+    ``fds_after``: open file descriptors after the warm-up and at the end.
     """
     say = report or (lambda line: None)
     settle()
@@ -194,6 +201,7 @@ def soak(zmq: Any, messages: int, cycles: int, warmup_fraction: float = 0.1,
     run_cycles(zmq, max(50, int(cycles * warmup_fraction)))
     settle()
     figures["warm"] = rss_mb()
+    figures["fds_warm"] = open_fds()
     say("RSS after warm-up:     %8.1f MiB" % figures["warm"])
     start = time.monotonic()
     run_messages(zmq, messages)
@@ -209,6 +217,12 @@ def soak(zmq: Any, messages: int, cycles: int, warmup_fraction: float = 0.1,
         % (cycles, figures["after_cycles"], time.monotonic() - start))
     figures["growth"] = max(figures["after_messages"], figures["after_cycles"]) - figures["warm"]
     say("growth after warm-up:  %8.1f MiB" % figures["growth"])
+    # libzmq closes descriptors on its I/O thread: give it a moment.
+    deadline = time.monotonic() + 5
+    while open_fds() > figures["fds_warm"] + 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    figures["fds_after"] = open_fds()
+    say("open fds after warm-up / at the end: %d / %d" % (figures["fds_warm"], figures["fds_after"]))
     return figures
 
 
@@ -223,11 +237,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     print("%s %s on %s %s" % (args.backend, getattr(zmq, "__version__", "?"),
                               sys.implementation.name, sys.version.split()[0]))
     figures = soak(zmq, args.messages, args.cycles, report=print)
+    failed = False
     if figures["growth"] > args.max_growth_mb:
         print("FAIL: RSS grew %.1f MiB after warm-up (limit %.1f)" % (figures["growth"], args.max_growth_mb))
-        return 1
-    print("OK")
-    return 0
+        failed = True
+    if figures["fds_after"] > figures["fds_warm"] + 4:
+        print("FAIL: file descriptors leaked (%d -> %d)" % (figures["fds_warm"], figures["fds_after"]))
+        failed = True
+    print("FAIL" if failed else "OK")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import traceback
 
 import pytest
 
-from _backend import BACKEND, IS_CFFI, zmq
+from _backend import BACKEND, zmq
 from _util import set_timeouts
 
 HERE = os.path.dirname(os.path.abspath(__file__))

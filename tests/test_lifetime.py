@@ -18,7 +18,7 @@ import pytest
 from _backend import IS_CFFI, zmq
 from _util import set_timeouts
 
-N_SMALL = 3000  # zero-copy sends per buffer type (copy_threshold=0 forces zero-copy)
+N_SMALL = 2000  # zero-copy sends per buffer type (copy_threshold=0 forces zero-copy)
 N_BIG = 20      # above the default 64 KiB copy threshold
 
 
@@ -145,7 +145,7 @@ def test_buffer_views_outlive_frames_socket_and_context(transport, ipc_dir, size
     else:
         pull.bind("inproc://views" if transport == "inproc" else "tcp://127.0.0.1:*")
     push.connect(pull.last_endpoint)
-    n = 50
+    n = 30
     for i in range(n):
         push.send(_pattern(i, size)[:size])
     frames = [pull.recv(copy=False) for _ in range(n)]

@@ -712,6 +712,7 @@ def test_close_from_another_thread_during_blocking_call(crash_children, transpor
     assert refused or woke_with_error, out
 
 
+@pytest.mark.cffi_only  # pyzmq: one of the two term() calls never returns, or libzmq aborts
 def test_concurrent_term_from_two_threads(crash_children):
     rc, out, err = crash_children["concurrent_term"]
     assert rc == 0 and "all ok" in out, (rc, out, err[-500:])
