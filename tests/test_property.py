@@ -138,7 +138,7 @@ _BIG_MIX = [
 ]
 
 
-@settings(max_examples=45, **_SETTINGS)
+@settings(max_examples=30, **_SETTINGS)
 @given(sequence=_SEQUENCE, pattern=st.sampled_from(sorted(_PATTERNS)),
        transport=st.sampled_from(["inproc", "tcp"]), as_frames=st.booleans())
 @example(sequence=_BIG_MIX, pattern="DEALER_ROUTER", transport="tcp", as_frames=True)
