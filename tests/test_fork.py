@@ -125,19 +125,8 @@ _INHERITED_SOCKET_CALLS = {
 }
 
 
-def _socket_params():
-    for name in sorted(_INHERITED_SOCKET_CALLS):
-        marks = ()
-        if name == "poller":
-            marks = pytest.mark.xfail(strict=True, reason=(
-                "core gap: a Poller given an inherited socket in a forked child says "
-                "'cannot poll a closed socket' (poll._fill_item ignores Socket._disowned), "
-                "not that the socket belongs to the parent process"))
-        yield pytest.param(name, marks=marks)
-
-
 @pytest.mark.cffi_only  # pyzmq lets the child use (and corrupt) the parent's sockets
-@pytest.mark.parametrize("name", list(_socket_params()))
+@pytest.mark.parametrize("name", sorted(_INHERITED_SOCKET_CALLS))
 def test_child_use_of_a_parent_socket_raises_a_fork_error(parent_pair, name):
     a, b = parent_pair
 
@@ -168,19 +157,8 @@ _INHERITED_CONTEXT_CALLS = {
 }
 
 
-def _context_params():
-    for name in sorted(_INHERITED_CONTEXT_CALLS):
-        marks = [pytest.mark.cffi_only]
-        if name != "Socket_constructor":
-            marks.append(pytest.mark.xfail(strict=True, reason=(
-                "core gap: in a forked child, ctx.%s() on an inherited context raises "
-                "ContextTerminated('Context was terminated'), which does not say the "
-                "context belongs to the parent (Socket(ctx, ...) does); Context checks "
-                "_closed before _disowned, and ContextTerminated ignores its message" % name)))
-        yield pytest.param(name, marks=marks)
-
-
-@pytest.mark.parametrize("name", list(_context_params()))
+@pytest.mark.cffi_only  # pyzmq lets the child use the parent's context
+@pytest.mark.parametrize("name", sorted(_INHERITED_CONTEXT_CALLS))
 def test_child_use_of_a_parent_context_raises_a_fork_error(ctx, name):
     def check():
         try:

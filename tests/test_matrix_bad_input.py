@@ -26,11 +26,6 @@ ROOT = os.path.dirname(HERE)
 cffi_only = pytest.mark.cffi_only
 
 
-def _gap(reason):
-    """A known zmq_cffi gap (pyzmq passes the row)."""
-    return pytest.mark.xfail(IS_CFFI, strict=True, reason="core gap: " + reason)
-
-
 @pytest.fixture
 def pair(ctx):
     """Two connected PAIR sockets with timeouts: (socket under test, peer)."""
@@ -121,13 +116,9 @@ SEND_RECV_ROWS = [
     ("recv_nocopy_flags_None", lambda s, p: s.recv(copy=False, flags=None), TypeError, None),
     ("recv_nocopy_flags_huge", lambda s, p: s.recv(copy=False, flags=2 ** 80), OverflowError, None),
     ("recv_flags_float", lambda s, p: s.recv(flags=1.5), TypeError, None, cffi_only),
-    ("recv_flags_None", lambda s, p: (_short_wait(s), s.recv(flags=None)), TypeError, None, _gap(
-        "recv(flags=None) and recv_multipart(flags=None) take None as 0 (the "
-        "copying fast path tests 'if flags'), so they block instead of raising "
-        "TypeError like every other call (and like pyzmq)")),
+    ("recv_flags_None", lambda s, p: (_short_wait(s), s.recv(flags=None)), TypeError, None),
     ("recv_multipart_flags_None", lambda s, p: (_short_wait(s), s.recv_multipart(flags=None)),
-     TypeError, None, _gap(
-        "recv_multipart(flags=None) takes None as 0 and blocks (see recv_flags_None)")),
+     TypeError, None),
     ("recv_multipart_flags_str", lambda s, p: s.recv_multipart(flags="x"), TypeError, None),
     ("recv_into_bytes", lambda s, p: s.recv_into(b"immutable"), (TypeError, BufferError), None),
     ("recv_into_None", lambda s, p: s.recv_into(None), TypeError, None),
@@ -258,10 +249,6 @@ def test_overflow_leaves_the_option_unchanged(pair, option, value):
 
 
 @cffi_only  # pyzmq says "Python int too large to convert to C long"
-@pytest.mark.xfail(strict=True, reason=(
-    "core gap: setsockopt(2**80, 1) raises OverflowError('value 1 out of range "
-    "for option 2**80'): it blames the value, but the option number is what "
-    "does not fit"))
 def test_huge_option_number_blames_the_option_not_the_value(pair):
     s, peer = pair
     with pytest.raises(OverflowError) as excinfo:
@@ -272,10 +259,6 @@ def test_huge_option_number_blames_the_option_not_the_value(pair):
 
 
 @cffi_only  # pyzmq's message is libzmq's bare "Invalid argument"
-@pytest.mark.xfail(strict=True, reason=(
-    "core gap: setsockopt/getsockopt of an unknown or read-only option raise "
-    "ZMQError('Invalid argument') without naming the option; the message should "
-    "say which option (number or name) was refused"))
 @pytest.mark.parametrize("call, option", [
     (lambda s: s.setsockopt(zmq.TYPE, 1), "TYPE"),
     (lambda s: s.setsockopt(zmq.EVENTS, 1), "EVENTS"),
@@ -424,15 +407,11 @@ CONSTRUCTOR_ROWS = [
     # pyzmq truncates 2.5; zmq_cffi refuses a float.
     ("io_threads_float", lambda: zmq.Context(io_threads=2.5), TypeError, None, cffi_only),
     ("socket_shadow_str", lambda: zmq.Socket.shadow("x"), (TypeError, ValueError), None),
-    ("socket_shadow_huge", lambda: zmq.Socket.shadow(2 ** 80), (OverflowError, ValueError), None, _gap(
-        "Socket.shadow(2**80) wraps the address to NULL (ffi.cast) and fails later "
-        "with ENOTSOCK; an address outside 1..2**64-1 should raise OverflowError/ValueError")),
-    ("context_shadow_huge", lambda: zmq.Context.shadow(2 ** 80), (OverflowError, ValueError), None, _gap(
-        "Context.shadow(2**80) wraps the address to NULL and returns a Context "
-        "whose every use fails (EFAULT); it should raise OverflowError/ValueError")),
-    ("socket_shadow_zero", lambda: zmq.Socket.shadow(0), (TypeError, ValueError), None, _gap(
-        "Socket.shadow(0) (e.g. the .underlying of a closed socket) silently creates "
-        "a brand-new PAIR socket in Context.instance() instead of raising")),
+    ("socket_without_type", lambda: zmq.Socket(zmq.Context.instance()), TypeError, "socket_type",
+     cffi_only),
+    ("socket_shadow_huge", lambda: zmq.Socket.shadow(2 ** 80), (OverflowError, ValueError), None),
+    ("context_shadow_huge", lambda: zmq.Context.shadow(2 ** 80), (OverflowError, ValueError), None),
+    ("socket_shadow_zero", lambda: zmq.Socket.shadow(0), (TypeError, ValueError), None),
     ("frame_str", lambda: zmq.Frame("text"), TypeError, "encode|[Ss]tr"),
     ("frame_int", lambda: zmq.Frame(5), TypeError, None),
     ("frame_list", lambda: zmq.Frame([1, 2]), TypeError, None),

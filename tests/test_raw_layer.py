@@ -35,13 +35,57 @@ def test_ipc_path_max_len_comes_from_sockaddr_un():
     assert 90 <= zmq.IPC_PATH_MAX_LEN <= 1024
 
 
+def _new_slot(handle):
+    slot = ffi.new("zmqcffi_slot_t *")  # zeroed: OPEN, not busy
+    slot.socket = handle
+    slot.owned = 1
+    slot.linger = lib.ZMQCFFI_KEEP_LINGER
+    return slot
+
+
 def test_helpers_return_minus_errno_on_a_null_socket():
-    rx = ffi.new("zmqcffi_rx_t *")  # rx.socket is NULL
-    assert lib.zmqcffi_recv(rx, 0) == -lib.ENOTSOCK
-    assert lib.zmqcffi_recv0(rx) == -lib.ENOTSOCK
-    assert lib.zmqcffi_send(ffi.NULL, b"x", 1, 0) == -lib.ENOTSOCK
-    assert lib.zmqcffi_call_addr(ffi.NULL, 0, b"inproc://x") == -lib.ENOTSOCK
-    assert lib.zmqcffi_call_addr(ffi.NULL, 99, b"inproc://x") == -lib.EINVAL
+    slot = _new_slot(ffi.NULL)
+    assert lib.zmqcffi_recv(slot, 0) == -lib.ENOTSOCK
+    assert lib.zmqcffi_recv0(slot) == -lib.ENOTSOCK
+    assert lib.zmqcffi_send(slot, b"x", 1, 0) == -lib.ENOTSOCK
+    assert lib.zmqcffi_call_addr(slot, 0, b"inproc://x") == -lib.ENOTSOCK
+    assert lib.zmqcffi_call_addr(slot, 99, b"inproc://x") == -lib.EINVAL
+
+
+def test_slot_refuses_calls_once_closed_or_stopped():
+    ctx = lib.zmq_ctx_new()
+    handle = lib.zmq_socket(ctx, lib.ZMQ_PAIR)
+    slot = _new_slot(handle)
+    assert lib.zmqcffi_call_addr(slot, 0, b"inproc://slot-test") == 0
+    lib.zmqcffi_slot_stop(slot)
+    assert slot.state == lib.ZMQCFFI_SLOT_STOPPED
+    assert lib.zmqcffi_send(slot, b"x", 1, lib.ZMQ_DONTWAIT) == -lib.ETERM
+    # options still work (a worker sets LINGER before closing), except EVENTS
+    value = ffi.new("int *", 0)
+    size = ffi.new("size_t *", ffi.sizeof("int"))
+    assert lib.zmqcffi_setsockopt(slot, lib.ZMQ_LINGER, ffi.cast("char *", value), size[0]) == 0
+    assert lib.zmqcffi_getsockopt(slot, lib.ZMQ_LINGER, value, size) == 0
+    assert lib.zmqcffi_getsockopt(slot, lib.ZMQ_EVENTS, value, size) == -lib.ETERM
+    assert lib.zmqcffi_slot_close(slot, 0) == 0  # nobody inside a call: closed now
+    assert slot.state == lib.ZMQCFFI_SLOT_CLOSED and slot.busy == 0
+    assert lib.zmqcffi_recv(slot, lib.ZMQ_DONTWAIT) == -lib.ENOTSOCK
+    assert lib.zmqcffi_slot_close(slot, 0) == 0  # twice: harmless
+    assert lib.zmq_ctx_term(ctx) == 0  # the libzmq socket really was closed
+
+
+def test_slot_close_waits_for_the_last_call_to_leave():
+    ctx = lib.zmq_ctx_new()
+    handle = lib.zmq_socket(ctx, lib.ZMQ_PAIR)
+    slot = _new_slot(handle)
+    slot.busy = 1  # as if another thread were inside a call
+    assert lib.zmqcffi_slot_close(slot, 0) == 1  # deferred
+    assert slot.state == lib.ZMQCFFI_SLOT_CLOSING
+    assert lib.zmqcffi_send(slot, b"x", 1, lib.ZMQ_DONTWAIT) == -lib.ENOTSOCK
+    assert slot.busy == 1 and slot.state == lib.ZMQCFFI_SLOT_CLOSING
+    slot.busy = 0  # that thread left; the next one out (this refused send) closes
+    assert lib.zmqcffi_send(slot, b"x", 1, lib.ZMQ_DONTWAIT) == -lib.ENOTSOCK
+    assert slot.busy == 0 and slot.state == lib.ZMQCFFI_SLOT_CLOSED
+    assert lib.zmq_ctx_term(ctx) == 0
 
 
 def test_zero_copy_release_callback_frees_the_owner():

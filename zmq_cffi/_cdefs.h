@@ -280,7 +280,13 @@ unsigned long zmq_stopwatch_stop (void *watch_);
 /* ===== zmq_cffi's C helpers (source: _helpers.c) ======================== */
 #define ZMQCFFI_IPC_PATH_MAX_LEN ...
 
-/* A socket's receive slot, with the socket handle and the copy buffer. */
+/* A socket's slot: its handle, the guard against closing it while another
+ * thread is inside a call on it, and the receive buffer. */
+#define ZMQCFFI_SLOT_OPEN ...
+#define ZMQCFFI_SLOT_STOPPED ...
+#define ZMQCFFI_SLOT_CLOSING ...
+#define ZMQCFFI_SLOT_CLOSED ...
+#define ZMQCFFI_KEEP_LINGER ...
 typedef struct {
     void *socket;
     char *buf;
@@ -290,12 +296,20 @@ typedef struct {
     size_t size;
     int more;
     int held;
-} zmqcffi_rx_t;
+    int busy;
+    int state;
+    int owned;
+    int linger;
+} zmqcffi_slot_t;
 
-int zmqcffi_send(void *s, const char *buf, size_t len, int flags);
-long zmqcffi_recv(zmqcffi_rx_t *rx, int flags);
-long zmqcffi_recv0(zmqcffi_rx_t *rx);
-void zmqcffi_rx_release(zmqcffi_rx_t *rx);
+void zmqcffi_slot_release(zmqcffi_slot_t *slot);
+int zmqcffi_slot_close(zmqcffi_slot_t *slot, int linger);
+void zmqcffi_slot_stop(zmqcffi_slot_t *slot);
+
+int zmqcffi_send(zmqcffi_slot_t *slot, const char *buf, size_t len, int flags);
+long zmqcffi_recv(zmqcffi_slot_t *slot, int flags);
+long zmqcffi_recv0(zmqcffi_slot_t *slot);
+long zmqcffi_recv_into(zmqcffi_slot_t *slot, void *buf, size_t len, int flags);
 
 zmq_msg_t *zmqcffi_msg_new(void);
 void zmqcffi_msg_free(zmq_msg_t *msg);
@@ -305,15 +319,17 @@ typedef struct {
     size_t size;
     int more;
 } zmqcffi_frame_out_t;
-int zmqcffi_msg_recv_new(void *s, int flags, zmqcffi_frame_out_t *out);
-int zmqcffi_msg_send_copy(void *s, zmq_msg_t *msg, int flags);
+int zmqcffi_msg_recv_new(zmqcffi_slot_t *slot, int flags, zmqcffi_frame_out_t *out);
+int zmqcffi_msg_send_copy(zmqcffi_slot_t *slot, zmq_msg_t *msg, int flags);
 int zmqcffi_msg_init_zerocopy(zmq_msg_t *msg, void *data, size_t size, uint64_t token);
-int zmqcffi_send_zerocopy(void *s, void *data, size_t size, uint64_t token, int flags);
+int zmqcffi_send_zerocopy(zmqcffi_slot_t *slot, void *data, size_t size, uint64_t token, int flags);
 
-int zmqcffi_getsockopt(void *s, int option, void *value, size_t *size);
-int zmqcffi_setsockopt(void *s, int option, const char *value, size_t size);
-int zmqcffi_call_addr(void *s, int which, const char *addr);
-int zmqcffi_poll(zmq_pollitem_t *items, int n, long timeout);
+int zmqcffi_getsockopt(zmqcffi_slot_t *slot, int option, void *value, size_t *size);
+int zmqcffi_setsockopt(zmqcffi_slot_t *slot, int option, const char *value, size_t size);
+int zmqcffi_call_addr(zmqcffi_slot_t *slot, int which, const char *addr);
+int zmqcffi_monitor(zmqcffi_slot_t *slot, const char *addr, int events);
+int zmqcffi_poll(zmq_pollitem_t *items, zmqcffi_slot_t **slots, int n, long timeout);
+int zmqcffi_proxy(zmqcffi_slot_t **slots);
 
 int zmqcffi_released_take(uint64_t *out, int max);
 uint64_t zmqcffi_released_total(void);

@@ -17,9 +17,31 @@
 /* Longest ipc:// path libzmq accepts: sun_path minus its terminating NUL. */
 #define ZMQCFFI_IPC_PATH_MAX_LEN ((int)sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
-/* A socket's receive slot.  It carries the socket handle and the copy
- * buffer too, so the common receive is a one-argument call (cheapest for
- * CPython's cffi: no argument tuple). */
+/* ---- a socket's slot: the handle, its guard, the receive buffer --------
+ *
+ * Every call on a socket goes through its slot.  The slot counts the threads
+ * inside a libzmq call on the socket (busy) and knows whether the socket may
+ * still be used (state).  close() from another thread while a call blocks
+ * (a recv waiting for a message, a send at the high-water mark, a poll, a
+ * proxy) is then safe: the slot is marked CLOSING at once, so no new call
+ * reaches libzmq, and the last thread to leave its call closes the libzmq
+ * socket, in its own thread.  Closing a libzmq socket while another thread
+ * is inside a call on it aborts the process (a signaler assertion) or uses
+ * freed memory; this guard is what prevents it.
+ *
+ * The slot also carries the copy buffer and the socket handle, so the common
+ * receive is a one-argument call (cheapest for CPython's cffi: no argument
+ * tuple).  Python allocates it with ffi.new (zeroed, so OPEN): its memory
+ * lives until the Socket object itself is deallocated, after its __del__. */
+
+enum {
+    ZMQCFFI_SLOT_OPEN = 0,
+    ZMQCFFI_SLOT_STOPPED = 1,   /* its context's term() was interrupted: ETERM */
+    ZMQCFFI_SLOT_CLOSING = 2,   /* close() requested; done by the last thread out */
+    ZMQCFFI_SLOT_CLOSED = 3
+};
+#define ZMQCFFI_KEEP_LINGER (-2147483647 - 1)
+
 typedef struct {
     void *socket;
     char *buf;
@@ -29,58 +51,157 @@ typedef struct {
     size_t size;
     int more;
     int held;
-} zmqcffi_rx_t;
+    int busy;     /* threads inside a libzmq call on this socket */
+    int state;    /* ZMQCFFI_SLOT_* */
+    int owned;    /* zmq_close the socket when closing (0: a shadow) */
+    int linger;   /* LINGER to set just before zmq_close, or KEEP */
+} zmqcffi_slot_t;
+
+static void zmqcffi_slot_release(zmqcffi_slot_t *slot)
+{
+    if (slot->held) {
+        zmq_msg_close(&slot->msg);
+        slot->held = 0;
+        slot->data = NULL;
+        slot->size = 0;
+    }
+}
+
+/* Whoever moves the slot from CLOSING to CLOSED closes the libzmq socket. */
+static void zmqcffi_slot_finish_close(zmqcffi_slot_t *slot)
+{
+    int expected = ZMQCFFI_SLOT_CLOSING;
+    if (!__atomic_compare_exchange_n(&slot->state, &expected, ZMQCFFI_SLOT_CLOSED, 0,
+                                     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        return;
+    if (slot->owned) {
+        if (slot->linger != ZMQCFFI_KEEP_LINGER)
+            zmq_setsockopt(slot->socket, ZMQ_LINGER, &slot->linger, sizeof(int));
+        zmq_close(slot->socket);
+    }
+}
+
+static void zmqcffi_slot_leave(zmqcffi_slot_t *slot)
+{
+    if (__atomic_sub_fetch(&slot->busy, 1, __ATOMIC_SEQ_CST) == 0
+        && __atomic_load_n(&slot->state, __ATOMIC_SEQ_CST) == ZMQCFFI_SLOT_CLOSING)
+        zmqcffi_slot_finish_close(slot);
+}
+
+/* 0 if the caller may call libzmq (and must leave afterwards), else -errno.
+ * busy is raised before state is read, and close() sets state before it
+ * reads busy, so either the caller sees CLOSING or close() sees it busy.
+ * allow_stopped: the call may go on while the context terminates. */
+static int zmqcffi_slot_enter_if(zmqcffi_slot_t *slot, int allow_stopped)
+{
+    int state;
+    __atomic_add_fetch(&slot->busy, 1, __ATOMIC_SEQ_CST);
+    state = __atomic_load_n(&slot->state, __ATOMIC_SEQ_CST);
+    if (state == ZMQCFFI_SLOT_OPEN || (state == ZMQCFFI_SLOT_STOPPED && allow_stopped))
+        return 0;
+    zmqcffi_slot_leave(slot);
+    return state == ZMQCFFI_SLOT_STOPPED ? -ETERM : -ENOTSOCK;
+}
+
+static int zmqcffi_slot_enter(zmqcffi_slot_t *slot)
+{
+    return zmqcffi_slot_enter_if(slot, 0);
+}
+
+/* Close the socket, now if no thread is inside a call on it, else as soon as
+ * the last one leaves.  linger: LINGER to set first, or ZMQCFFI_KEEP_LINGER.
+ * Returns 0 if closed now (or already closed), 1 if deferred. */
+static int zmqcffi_slot_close(zmqcffi_slot_t *slot, int linger)
+{
+    int state = __atomic_load_n(&slot->state, __ATOMIC_SEQ_CST);
+    do {
+        if (state >= ZMQCFFI_SLOT_CLOSING)
+            return 0;
+        slot->linger = linger;
+    } while (!__atomic_compare_exchange_n(&slot->state, &state, ZMQCFFI_SLOT_CLOSING, 0,
+                                          __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+    if (__atomic_load_n(&slot->busy, __ATOMIC_SEQ_CST) == 0) {
+        zmqcffi_slot_finish_close(slot);
+        return 0;
+    }
+    return 1;
+}
+
+/* After an interrupted zmq_ctx_term: refuse calls with ETERM, never reaching
+ * libzmq (libzmq 4.3.4 can hang in the next zmq_ctx_term if a socket call
+ * sees the stop command after an interrupted one). */
+static void zmqcffi_slot_stop(zmqcffi_slot_t *slot)
+{
+    int expected = ZMQCFFI_SLOT_OPEN;
+    __atomic_compare_exchange_n(&slot->state, &expected, ZMQCFFI_SLOT_STOPPED, 0,
+                                __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+#define ZMQCFFI_ENTER(slot)                     \
+    do {                                        \
+        int entered_ = zmqcffi_slot_enter(slot); \
+        if (entered_ < 0)                       \
+            return entered_;                    \
+    } while (0)
 
 /* ---- copying send / receive ------------------------------------------- */
 
-static int zmqcffi_send(void *s, const char *buf, size_t len, int flags)
+static int zmqcffi_send(zmqcffi_slot_t *slot, const char *buf, size_t len, int flags)
 {
-    int rc = zmq_send(s, buf, len, flags);
-    return rc < 0 ? -zmq_errno() : 0;
+    int rc;
+    ZMQCFFI_ENTER(slot);
+    rc = zmq_send(slot->socket, buf, len, flags) < 0 ? -zmq_errno() : 0;
+    zmqcffi_slot_leave(slot);
+    return rc;
 }
 
-static void zmqcffi_rx_release(zmqcffi_rx_t *rx)
+/* Receive one message part.  A part of at most slot->cap bytes is copied into
+ * slot->buf and released at once; a larger one stays held in the slot
+ * (slot->data valid) until the next receive or the slot's end, so Python
+ * copies it out with no second call.  Returns the part's size, or -errno. */
+static long zmqcffi_recv(zmqcffi_slot_t *slot, int flags)
 {
-    if (rx->held) {
-        zmq_msg_close(&rx->msg);
-        rx->held = 0;
-        rx->data = NULL;
-        rx->size = 0;
-    }
-}
-
-/* Receive one message part.  A part of at most rx->cap bytes is copied into
- * rx->buf and released at once; a larger one stays held in rx (rx->data
- * valid) until the next receive or release, so Python copies it out with no
- * second call.  Returns the part's size, or -errno. */
-static long zmqcffi_recv(zmqcffi_rx_t *rx, int flags)
-{
-    int err;
+    long rc;
     size_t size;
-    zmqcffi_rx_release(rx);
-    zmq_msg_init(&rx->msg);
-    if (zmq_msg_recv(&rx->msg, rx->socket, flags) < 0) {
-        err = zmq_errno();
-        zmq_msg_close(&rx->msg);
-        return -err;
-    }
-    size = zmq_msg_size(&rx->msg);
-    rx->more = zmq_msg_more(&rx->msg);
-    if (size <= rx->cap) {
-        memcpy(rx->buf, zmq_msg_data(&rx->msg), size);
-        zmq_msg_close(&rx->msg);
+    ZMQCFFI_ENTER(slot);
+    zmqcffi_slot_release(slot);
+    zmq_msg_init(&slot->msg);
+    if (zmq_msg_recv(&slot->msg, slot->socket, flags) < 0) {
+        rc = -zmq_errno();
+        zmq_msg_close(&slot->msg);
     } else {
-        rx->held = 1;
-        rx->data = (char *)zmq_msg_data(&rx->msg);
-        rx->size = size;
+        size = zmq_msg_size(&slot->msg);
+        slot->more = zmq_msg_more(&slot->msg);
+        if (size <= slot->cap) {
+            memcpy(slot->buf, zmq_msg_data(&slot->msg), size);
+            zmq_msg_close(&slot->msg);
+        } else {
+            slot->held = 1;
+            slot->data = (char *)zmq_msg_data(&slot->msg);
+            slot->size = size;
+        }
+        rc = (long)size;
     }
-    return (long)size;
+    zmqcffi_slot_leave(slot);
+    return rc;
 }
 
 /* The blocking receive (flags 0), as a one-argument call. */
-static long zmqcffi_recv0(zmqcffi_rx_t *rx)
+static long zmqcffi_recv0(zmqcffi_slot_t *slot)
 {
-    return zmqcffi_recv(rx, 0);
+    return zmqcffi_recv(slot, 0);
+}
+
+/* Receive into a caller's buffer (truncating); returns the full size. */
+static long zmqcffi_recv_into(zmqcffi_slot_t *slot, void *buf, size_t len, int flags)
+{
+    long rc;
+    ZMQCFFI_ENTER(slot);
+    rc = zmq_recv(slot->socket, buf, len, flags);
+    if (rc < 0)
+        rc = -zmq_errno();
+    zmqcffi_slot_leave(slot);
+    return rc;
 }
 
 /* ---- heap messages owned by Python Frames ------------------------------ */
@@ -111,18 +232,24 @@ typedef struct {
 } zmqcffi_frame_out_t;
 
 /* Receive one frame into a new heap message, handed over in out->msg. */
-static int zmqcffi_msg_recv_new(void *s, int flags, zmqcffi_frame_out_t *out)
+static int zmqcffi_msg_recv_new(zmqcffi_slot_t *slot, int flags, zmqcffi_frame_out_t *out)
 {
     int err;
-    zmq_msg_t *msg = zmqcffi_msg_new();
+    zmq_msg_t *msg;
     out->msg = NULL;
-    if (msg == NULL)
+    ZMQCFFI_ENTER(slot);
+    msg = zmqcffi_msg_new();
+    if (msg == NULL) {
+        zmqcffi_slot_leave(slot);
         return -ENOMEM;
-    if (zmq_msg_recv(msg, s, flags) < 0) {
+    }
+    if (zmq_msg_recv(msg, slot->socket, flags) < 0) {
         err = zmq_errno();
+        zmqcffi_slot_leave(slot);
         zmqcffi_msg_free(msg);
         return -err;
     }
+    zmqcffi_slot_leave(slot);
     out->msg = msg;
     out->data = (char *)zmq_msg_data(msg);
     out->size = zmq_msg_size(msg);
@@ -132,17 +259,18 @@ static int zmqcffi_msg_recv_new(void *s, int flags, zmqcffi_frame_out_t *out)
 
 /* Send a Frame's message by reference (libzmq shares the content), leaving
  * the Frame itself intact so it can be sent again. */
-static int zmqcffi_msg_send_copy(void *s, zmq_msg_t *msg, int flags)
+static int zmqcffi_msg_send_copy(zmqcffi_slot_t *slot, zmq_msg_t *msg, int flags)
 {
-    int err;
+    int rc = 0;
     zmq_msg_t tmp;
+    ZMQCFFI_ENTER(slot);
     zmq_msg_init(&tmp);
-    if (zmq_msg_copy(&tmp, msg) < 0 || zmq_msg_send(&tmp, s, flags) < 0) {
-        err = zmq_errno();
+    if (zmq_msg_copy(&tmp, msg) < 0 || zmq_msg_send(&tmp, slot->socket, flags) < 0) {
+        rc = -zmq_errno();
         zmq_msg_close(&tmp);
-        return -err;
     }
-    return 0;
+    zmqcffi_slot_leave(slot);
+    return rc;
 }
 
 /* ---- zero-copy release queue ---------------------------------------------
@@ -201,19 +329,24 @@ static int zmqcffi_msg_init_zerocopy(zmq_msg_t *msg, void *data, size_t size,
 
 /* Send data without copying: libzmq reads it in place and calls the release
  * callback with token when done (also when the send fails). */
-static int zmqcffi_send_zerocopy(void *s, void *data, size_t size, uint64_t token, int flags)
+static int zmqcffi_send_zerocopy(zmqcffi_slot_t *slot, void *data, size_t size, uint64_t token,
+                                 int flags)
 {
-    int err;
     zmq_msg_t msg;
     int rc = zmqcffi_msg_init_zerocopy(&msg, data, size, token);
     if (rc < 0)
         return rc;
-    if (zmq_msg_send(&msg, s, flags) < 0) {
-        err = zmq_errno();
-        zmq_msg_close(&msg);
-        return -err;
+    rc = zmqcffi_slot_enter(slot);
+    if (rc < 0) {
+        zmq_msg_close(&msg);  /* releases the token */
+        return rc;
     }
-    return 0;
+    if (zmq_msg_send(&msg, slot->socket, flags) < 0) {
+        rc = -zmq_errno();
+        zmq_msg_close(&msg);
+    }
+    zmqcffi_slot_leave(slot);
+    return rc;
 }
 
 /* Move up to max released tokens into out; returns how many. */
@@ -264,32 +397,109 @@ static int zmqcffi_released_wait(uint64_t seen_total, long timeout_ms)
 
 /* ---- options, endpoints, poll ------------------------------------------ */
 
-static int zmqcffi_getsockopt(void *s, int option, void *value, size_t *size)
+/* Options keep working while the context terminates (libzmq's rule: so a
+ * worker can set LINGER before closing), except EVENTS, which makes libzmq
+ * process the socket's commands like a send or recv does. */
+static int zmqcffi_getsockopt(zmqcffi_slot_t *slot, int option, void *value, size_t *size)
 {
-    return zmq_getsockopt(s, option, value, size) < 0 ? -zmq_errno() : 0;
+    int rc = zmqcffi_slot_enter_if(slot, option != ZMQ_EVENTS);
+    if (rc < 0)
+        return rc;
+    rc = zmq_getsockopt(slot->socket, option, value, size) < 0 ? -zmq_errno() : 0;
+    zmqcffi_slot_leave(slot);
+    return rc;
 }
 
-static int zmqcffi_setsockopt(void *s, int option, const char *value, size_t size)
+static int zmqcffi_setsockopt(zmqcffi_slot_t *slot, int option, const char *value, size_t size)
 {
-    return zmq_setsockopt(s, option, value, size) < 0 ? -zmq_errno() : 0;
+    int rc = zmqcffi_slot_enter_if(slot, 1);
+    if (rc < 0)
+        return rc;
+    rc = zmq_setsockopt(slot->socket, option, value, size) < 0 ? -zmq_errno() : 0;
+    zmqcffi_slot_leave(slot);
+    return rc;
 }
 
 /* which: 0 bind, 1 connect, 2 unbind, 3 disconnect */
-static int zmqcffi_call_addr(void *s, int which, const char *addr)
+static int zmqcffi_call_addr(zmqcffi_slot_t *slot, int which, const char *addr)
 {
     int rc;
+    if (which < 0 || which > 3)
+        return -EINVAL;
+    ZMQCFFI_ENTER(slot);
     switch (which) {
-    case 0: rc = zmq_bind(s, addr); break;
-    case 1: rc = zmq_connect(s, addr); break;
-    case 2: rc = zmq_unbind(s, addr); break;
-    case 3: rc = zmq_disconnect(s, addr); break;
-    default: return -EINVAL;
+    case 0: rc = zmq_bind(slot->socket, addr); break;
+    case 1: rc = zmq_connect(slot->socket, addr); break;
+    case 2: rc = zmq_unbind(slot->socket, addr); break;
+    default: rc = zmq_disconnect(slot->socket, addr); break;
     }
-    return rc < 0 ? -zmq_errno() : 0;
+    rc = rc < 0 ? -zmq_errno() : 0;
+    zmqcffi_slot_leave(slot);
+    return rc;
 }
 
-static int zmqcffi_poll(zmq_pollitem_t *items, int n, long timeout)
+/* addr NULL stops monitoring. */
+static int zmqcffi_monitor(zmqcffi_slot_t *slot, const char *addr, int events)
 {
-    int rc = zmq_poll(items, n, timeout);
-    return rc < 0 ? -zmq_errno() : rc;
+    int rc;
+    ZMQCFFI_ENTER(slot);
+    rc = zmq_socket_monitor(slot->socket, addr, events) < 0 ? -zmq_errno() : 0;
+    zmqcffi_slot_leave(slot);
+    return rc;
+}
+
+/* Enter every non-NULL slot of slots[0..n), or none: -errno of the first
+ * refusal, after leaving the ones entered. */
+static int zmqcffi_slots_enter(zmqcffi_slot_t **slots, int n)
+{
+    int i, rc;
+    for (i = 0; i < n; i++) {
+        if (slots[i] == NULL)
+            continue;
+        rc = zmqcffi_slot_enter(slots[i]);
+        if (rc < 0) {
+            while (i-- > 0)
+                if (slots[i] != NULL)
+                    zmqcffi_slot_leave(slots[i]);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static void zmqcffi_slots_leave(zmqcffi_slot_t **slots, int n)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (slots[i] != NULL)
+            zmqcffi_slot_leave(slots[i]);
+}
+
+/* zmq_poll; slots[i] is item i's socket slot, NULL for a file descriptor. */
+static int zmqcffi_poll(zmq_pollitem_t *items, zmqcffi_slot_t **slots, int n, long timeout)
+{
+    int rc = zmqcffi_slots_enter(slots, n);
+    if (rc < 0)
+        return rc;
+    rc = zmq_poll(items, n, timeout);
+    if (rc < 0)
+        rc = -zmq_errno();
+    zmqcffi_slots_leave(slots, n);
+    return rc;
+}
+
+/* zmq_proxy_steerable over slots {frontend, backend, capture, control};
+ * capture and control may be NULL. */
+static int zmqcffi_proxy(zmqcffi_slot_t **slots)
+{
+    int rc = zmqcffi_slots_enter(slots, 4);
+    if (rc < 0)
+        return rc;
+    rc = zmq_proxy_steerable(slots[0]->socket, slots[1]->socket,
+                             slots[2] ? slots[2]->socket : NULL,
+                             slots[3] ? slots[3]->socket : NULL);
+    if (rc < 0)
+        rc = -zmq_errno();
+    zmqcffi_slots_leave(slots, 4);
+    return rc;
 }

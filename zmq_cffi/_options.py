@@ -8,7 +8,7 @@ from enum import IntEnum
 from typing import Dict, Union
 
 from zmq_cffi._ffi import ffi, lib
-from zmq_cffi.error import check_rc
+from zmq_cffi.error import error_for
 
 __all__ = ["OptType", "OPTION_TYPES", "OptionScratch", "get_option", "set_option"]
 
@@ -163,28 +163,53 @@ class OptionScratch:
         self.chars = ffi.new("char[]", _BYTES_CAPACITY)
 
 
-def get_option(handle, option: int, scratch: OptionScratch) -> OptionValue:
-    """Read socket option ``option`` (an int) from ``handle``."""
+def _option_label(option: int) -> str:
+    """``NAME (number)`` for a known option, else the number."""
+    from zmq_cffi.constants import SocketOption  # constants imports this module
+
+    try:
+        return "%s (%d)" % (SocketOption(option).name, option)
+    except ValueError:
+        return str(option)
+
+
+def _check(rc: int, option: int) -> None:
+    """Raise for a failed get/set of ``option``, naming the option."""
+    if rc < 0:
+        raise error_for(-rc, "socket option %s" % _option_label(option))
+
+
+_INT_MIN, _INT_MAX = -(1 << 31), (1 << 31) - 1
+
+
+def _check_option_number(option: int) -> None:
+    if not _INT_MIN <= option <= _INT_MAX:
+        raise OverflowError("socket option number %d does not fit a C int" % option)
+
+
+def get_option(slot, option: int, scratch: OptionScratch) -> OptionValue:
+    """Read socket option ``option`` (an int) through the socket's ``slot``."""
+    _check_option_number(option)
     opt_type = OPTION_TYPES.get(option, OptType.int)
     size_p = scratch.size_p
     if opt_type == OptType.bytes:
         size_p[0] = 41 if option in _CURVE_KEYS else _BYTES_CAPACITY
-        check_rc(lib.zmqcffi_getsockopt(handle, option, scratch.chars, size_p))
+        _check(lib.zmqcffi_getsockopt(slot, option, scratch.chars, size_p), option)
         size = size_p[0]
         if size and option not in _BINARY_OPTIONS and scratch.chars[size - 1] == b"\0":
             size -= 1
         return ffi.unpack(scratch.chars, size)
     if opt_type == OptType.int64:
         size_p[0] = 8
-        check_rc(lib.zmqcffi_getsockopt(handle, option, scratch.int64_p, size_p))
+        _check(lib.zmqcffi_getsockopt(slot, option, scratch.int64_p, size_p), option)
         return scratch.int64_p[0]
     size_p[0] = ffi.sizeof("int")
-    check_rc(lib.zmqcffi_getsockopt(handle, option, scratch.int_p, size_p))
+    _check(lib.zmqcffi_getsockopt(slot, option, scratch.int_p, size_p), option)
     return scratch.int_p[0]
 
 
-def set_option(handle, option: int, value: OptionValue, scratch: OptionScratch) -> None:
-    """Write ``value`` to socket option ``option`` of ``handle``.
+def set_option(slot, option: int, value: OptionValue, scratch: OptionScratch) -> None:
+    """Write ``value`` to socket option ``option`` through the socket's ``slot``.
 
     Raises
     ------
@@ -192,8 +217,10 @@ def set_option(handle, option: int, value: OptionValue, scratch: OptionScratch) 
         If the value's type does not fit the option (str for bytes options
         included: use ``setsockopt_string``).
     OverflowError
-        If an int does not fit the option's C type.
+        If an int does not fit the option's C type (or the option number
+        does not fit a C int).
     """
+    _check_option_number(option)
     opt_type = OPTION_TYPES.get(option, OptType.int)
     if opt_type == OptType.bytes:
         if isinstance(value, str):
@@ -204,7 +231,7 @@ def set_option(handle, option: int, value: OptionValue, scratch: OptionScratch) 
             except TypeError:
                 raise TypeError("expected bytes for option %d, got %s"
                                 % (option, type(value).__name__)) from None
-        check_rc(lib.zmqcffi_setsockopt(handle, option, value, len(value)))
+        _check(lib.zmqcffi_setsockopt(slot, option, value, len(value)), option)
         return
     if isinstance(value, str):
         raise TypeError("unicode not allowed, use setsockopt_string")
@@ -214,10 +241,11 @@ def set_option(handle, option: int, value: OptionValue, scratch: OptionScratch) 
     try:
         if opt_type == OptType.int64:
             scratch.int64_p[0] = value
-            check_rc(lib.zmqcffi_setsockopt(handle, option, ffi.cast("char *", scratch.int64_p), 8))
+            _check(lib.zmqcffi_setsockopt(slot, option, ffi.cast("char *", scratch.int64_p), 8),
+                   option)
         else:
             scratch.int_p[0] = value
-            check_rc(lib.zmqcffi_setsockopt(handle, option, ffi.cast("char *", scratch.int_p),
-                                            ffi.sizeof("int")))
+            _check(lib.zmqcffi_setsockopt(slot, option, ffi.cast("char *", scratch.int_p),
+                                          ffi.sizeof("int")), option)
     except OverflowError:
         raise OverflowError("value %d out of range for option %d" % (value, option)) from None

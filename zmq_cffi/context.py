@@ -9,7 +9,7 @@ from typing import Any, Dict, Optional, Type, TypeVar, Union
 from zmq_cffi._ffi import ffi, lib
 from zmq_cffi.constants import ContextOption, SocketOption
 from zmq_cffi.error import ContextTerminated, ZMQError, error_for
-from zmq_cffi.utils.interop import cast_int_addr
+from zmq_cffi.utils.interop import shadow_address
 
 __all__ = ["Context"]
 
@@ -67,9 +67,8 @@ class Context:
             shadow, io_threads = io_threads, 1
         object.__setattr__(self, "_closed", True)  # until the handle exists
         if shadow:
-            address = shadow.underlying if isinstance(shadow, Context) else cast_int_addr(shadow)
-            if address <= 0:
-                raise ValueError("cannot shadow a context at address %r" % (address,))
+            address = shadow_address(shadow.underlying if isinstance(shadow, Context) else shadow,
+                                     "context")
             handle = ffi.cast("void *", address)
             is_shadow = True
         else:
@@ -81,10 +80,11 @@ class Context:
         object.__setattr__(self, "_shadow", is_shadow)
         object.__setattr__(self, "_sockets", weakref.WeakSet())
         object.__setattr__(self, "_term_lock", threading.Lock())
-        object.__setattr__(self, "_slots", {})  # id(rx) -> rx slot of each owned socket
+        object.__setattr__(self, "_slots", {})  # id(slot) -> slot of each owned socket
         object.__setattr__(self, "_sockopts", {})
         object.__setattr__(self, "_pid", os.getpid())
         object.__setattr__(self, "_disowned", None)
+        object.__setattr__(self, "_terminating", False)
         object.__setattr__(self, "_closed", False)
         _live_contexts.add(self)
         if not is_shadow and io_threads != 1:
@@ -122,15 +122,19 @@ class Context:
     @classmethod
     def shadow(cls, address: Union[int, "Context"]) -> "Context":
         """Wrap an existing libzmq context (by address) without owning it."""
-        return cls(shadow=address)
+        if isinstance(address, Context):
+            return cls(shadow=address)
+        return cls(shadow=shadow_address(address, "context"))
 
     def term(self) -> None:
         """Terminate the context.
 
         Blocking calls on its sockets, in any thread, fail at once with
-        ContextTerminated; ``term`` then waits until every socket is closed
-        (and their LINGER periods have passed).  A signal handler (Ctrl-C)
-        may interrupt the wait; the context then stays open.
+        ContextTerminated, and so does every later call but ``close()``;
+        ``term`` then waits until every socket is closed (and their LINGER
+        periods have passed).  A signal handler (Ctrl-C) may interrupt the
+        wait: the context then stays open, its sockets can still be closed,
+        and ``term()`` can be called again to finish.
         """
         with self._term_lock:  # a second caller waits for the first, then returns
             self._term_locked()
@@ -145,6 +149,7 @@ class Context:
             _live_contexts.discard(self)
             return
         self._close_orphans()
+        self._stop_sockets()
         handle = self._handle
         while True:
             if lib.zmq_ctx_term(handle) == 0:
@@ -166,8 +171,12 @@ class Context:
         linger : int, optional
             LINGER (ms) to close the sockets with; by default each keeps its own.
 
-        Warning: sockets in use by other threads must not be destroyed; libzmq
-        sockets are not thread-safe.
+        A socket that another thread is using right now (blocked in recv,
+        send, poll or a proxy) is closed by that thread as soon as its call
+        returns: term() wakes the call, which raises ContextTerminated.  So
+        destroy() from the main thread is safe with worker threads blocked on
+        their sockets (pyzmq closes such sockets under the worker's feet,
+        which can abort the process).
         """
         if self._closed:
             return
@@ -176,6 +185,31 @@ class Context:
                 sock.close(linger=linger)
         self._close_orphans(linger)
         self.term()
+
+    def _stop_sockets(self) -> None:
+        """Make every socket call but close() raise ContextTerminated, from now on.
+
+        term() does this before ``zmq_ctx_term``, which tells each socket to
+        stop anyway.  Refusing the calls before they reach libzmq matters when
+        a signal interrupts term(): in libzmq 4.3.4, a socket call that sees
+        the stop command after an interrupted ``zmq_ctx_term`` makes the next
+        ``zmq_ctx_term`` hang for ever.  (Calls already blocked in libzmq are
+        woken by libzmq itself.)
+        """
+        object.__setattr__(self, "_terminating", True)
+        for slot in list(self._slots.values()):
+            lib.zmqcffi_slot_stop(slot)
+        for sock in list(self._sockets):
+            lib.zmqcffi_slot_stop(sock._slot)
+
+    def _check_open(self, for_new_socket: bool = False) -> None:
+        """Raise ContextTerminated, saying why, if the context cannot be used."""
+        if self._closed:
+            if self._disowned:
+                raise ContextTerminated(msg="Context is unusable: %s" % self._disowned)
+            raise ContextTerminated()
+        if for_new_socket and self._terminating:
+            raise ContextTerminated(msg="Context is terminating (term() was called)")
 
     def _disown(self, reason: str) -> None:
         """Forget the handle without touching libzmq (after fork)."""
@@ -220,8 +254,7 @@ class Context:
         **kwargs
             Socket options to set (``linger=0``, ``rcvtimeo=100``, ...).
         """
-        if self._closed:
-            raise ContextTerminated()
+        self._check_open(for_new_socket=True)
         cls = socket_class or self._socket_class
         sock = cls(self, socket_type)
         try:
@@ -240,40 +273,32 @@ class Context:
     def _add_socket(self, sock: Any) -> None:
         self._sockets.add(sock)
         if not sock._shadow:
-            self._slots[id(sock._rx)] = sock._rx
+            self._slots[id(sock._slot)] = sock._slot
 
     def _rm_socket(self, sock: Any) -> None:
         self._sockets.discard(sock)
-        self._slots.pop(id(sock._rx), None)
+        self._slots.pop(id(sock._slot), None)
 
     def _close_orphans(self, linger: Optional[int] = None) -> None:
         """Close sockets that are unreachable but not yet finalized.
 
         On PyPy a dropped socket leaves the WeakSet at a GC, but its __del__
         (which closes it) runs later; zmq_ctx_term would wait for it for
-        ever.  Each socket's rx slot (held here) carries its handle, and the
-        socket's own close() sees the NULL left behind and does nothing.
+        ever.  The socket's slot (held here) can close it: a slot closes only
+        once, so the socket's own close() later does nothing.
         """
-        live = {id(sock._rx) for sock in list(self._sockets)}
-        for key, rx in list(self._slots.items()):
-            if key in live:
-                continue
-            del self._slots[key]
-            handle = rx.socket
-            rx.socket = ffi.NULL
-            if handle != ffi.NULL:
-                if linger is not None:
-                    value = ffi.new("int *", linger)
-                    lib.zmq_setsockopt(handle, lib.ZMQ_LINGER, value, ffi.sizeof("int"))
-                lib.zmqcffi_rx_release(rx)
-                lib.zmq_close(handle)
+        live = {id(sock._slot) for sock in list(self._sockets)}
+        keep = lib.ZMQCFFI_KEEP_LINGER if linger is None else linger
+        for key, slot in list(self._slots.items()):
+            if key not in live:
+                del self._slots[key]
+                lib.zmqcffi_slot_close(slot, keep)
 
     # ---- options ---------------------------------------------------------------
 
     def get(self, option: int) -> int:
         """Get a context option (``zmq_ctx_get``), e.g. zmq.IO_THREADS."""
-        if self._closed:
-            raise ContextTerminated()
+        self._check_open()
         rc = lib.zmq_ctx_get(self._handle, option)
         if rc < 0:
             raise error_for(ffi.errno)
@@ -281,8 +306,7 @@ class Context:
 
     def set(self, option: int, value: int) -> None:
         """Set a context option (``zmq_ctx_set``), e.g. zmq.MAX_SOCKETS."""
-        if self._closed:
-            raise ContextTerminated()
+        self._check_open()
         if not isinstance(value, int):
             raise TypeError("context options take int values, not %s" % type(value).__name__)
         if lib.zmq_ctx_set(self._handle, option, value) < 0:

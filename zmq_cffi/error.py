@@ -79,7 +79,8 @@ class ContextTerminated(ZMQError):
     """The socket's context was terminated (ETERM)."""
 
     def __init__(self, errno: Union[int, str] = "ignored", msg: str = "ignored") -> None:
-        super().__init__(lib.ETERM)
+        # pyzmq ignores both arguments; a message given by keyword is kept here.
+        super().__init__(lib.ETERM, None if msg == "ignored" else msg)
 
 
 class Again(ZMQError):

@@ -2,19 +2,16 @@
 from typing import Any, Dict, List, Optional, Tuple
 
 from zmq_cffi._ffi import ffi, lib
-from zmq_cffi.error import ZMQError, error_for
+from zmq_cffi.error import ZMQError, error_for, strerror
 
 __all__ = ["Poller", "select", "zmq_poll"]
 
 _EINTR = lib.EINTR
+_ENOTSOCK = lib.ENOTSOCK
 _poll = lib.zmqcffi_poll
 POLLIN = lib.ZMQ_POLLIN
 POLLOUT = lib.ZMQ_POLLOUT
 POLLERR = lib.ZMQ_POLLERR
-
-# Counts socket closes (Socket.close bumps it): a Poller rechecks its sockets
-# only when this changed, so a closed socket's handle never reaches zmq_poll.
-close_generation = [0]
 
 
 def _timeout_ms(timeout: Optional[float]) -> int:
@@ -23,22 +20,42 @@ def _timeout_ms(timeout: Optional[float]) -> int:
     return int(timeout)
 
 
-def poll_items(items: Any, n: int, timeout: Optional[float]) -> int:
+def poll_items(items: Any, slots: Any, n: int, timeout: Optional[float]) -> int:
     """``zmq_poll`` over a filled ``zmq_pollitem_t`` array; timeout in ms.
 
-    Retries after a signal whose Python handler did not raise.
+    ``slots[i]`` is the slot of item i's socket (NULL for an fd): the call is
+    refused with ``-ENOTSOCK`` if one of them is closed (or ``-ETERM`` if its
+    context's term() was interrupted).  Retries after a signal whose Python
+    handler did not raise.
+
+    Returns
+    -------
+    int
+        The number of ready items, or -errno.
     """
     ms = _timeout_ms(timeout)
     if n == 0 and ms < 0:
         # Nothing can ever become ready (and libzmq would sleep ~71 minutes).
         return 0
-    rc = _poll(items, n, ms)
+    rc = _poll(items, slots, n, ms)
     while rc == -_EINTR:
         # The signal's Python handler ran before this line and did not raise.
-        rc = _poll(items, n, ms)
-    if rc < 0:
-        raise error_for(-rc)
+        rc = _poll(items, slots, n, ms)
     return rc
+
+
+def _raise_poll_error(rc: int, targets: List[Any], socket_class: type) -> None:
+    """Raise for a failed poll, naming the closed socket if that was the cause."""
+    if -rc == _ENOTSOCK:
+        for target in targets:
+            if isinstance(target, socket_class) and target.closed:
+                _raise_closed(target)
+    raise error_for(-rc)
+
+
+def _raise_closed(sock: Any) -> None:
+    raise ZMQError(_ENOTSOCK, "%s (cannot poll %r: %s)"
+                   % (strerror(_ENOTSOCK), sock, sock._unusable_reason()))
 
 
 def _socket_class() -> type:
@@ -47,17 +64,20 @@ def _socket_class() -> type:
     return Socket
 
 
-def _fill_item(item: Any, target: Any, events: int, socket_class: type) -> Any:
-    """Point one poll item at a Socket, an int fd, or an object with fileno().
+def _fill_item(items: Any, slots: Any, i: int, target: Any, events: int, socket_class: type) -> Any:
+    """Point poll item i (and its slot) at a Socket, an int fd, or an object
+    with fileno().
 
     Returns what poll results name it by: the Socket, or the fd (for an
     object with fileno(), its fd number, as pyzmq does).
     """
+    item = items[i]
     if isinstance(target, socket_class):
         if target.closed:
-            raise ZMQError(lib.ENOTSOCK, "cannot poll a closed socket: %r" % (target,))
+            _raise_closed(target)
         item.socket = target._handle
         item.fd = 0
+        slots[i] = target._slot
         key = target
     else:
         fd = target if isinstance(target, int) else None
@@ -71,6 +91,7 @@ def _fill_item(item: Any, target: Any, events: int, socket_class: type) -> Any:
             raise ValueError("invalid file descriptor %r" % (fd,))
         item.socket = ffi.NULL
         item.fd = fd
+        slots[i] = ffi.NULL
         key = fd
     item.events = events
     item.revents = 0
@@ -84,9 +105,13 @@ def zmq_poll(sockets: List[Tuple[Any, int]], timeout: Optional[float] = None) ->
     """
     n = len(sockets)
     items = ffi.new("zmq_pollitem_t[]", max(n, 1))
+    slots = ffi.new("zmqcffi_slot_t *[]", max(n, 1))
     cls = _socket_class()
-    keys = [_fill_item(items[i], target, events, cls) for i, (target, events) in enumerate(sockets)]
-    poll_items(items, n, timeout)
+    keys = [_fill_item(items, slots, i, target, events, cls)
+            for i, (target, events) in enumerate(sockets)]
+    rc = poll_items(items, slots, n, timeout)
+    if rc < 0:
+        _raise_poll_error(rc, keys, cls)
     return [(keys[i], items[i].revents) for i in range(n) if items[i].revents]
 
 
@@ -94,15 +119,17 @@ class Poller:
     """Waits for events on many sockets and file descriptors (``zmq_poll``).
 
     The C item array is built once per change of registrations, so each
-    ``poll()`` is one C call plus reading the results.
+    ``poll()`` is one C call plus reading the results.  Closing a registered
+    socket (even from another thread, during a poll) is safe: the next poll
+    raises ENOTSOCK naming it.
     """
 
     def __init__(self) -> None:
         self.sockets: List[Tuple[Any, int]] = []
         self._index: Dict[Any, int] = {}
         self._items: Any = None
+        self._slots: Any = None
         self._keys: List[Any] = []
-        self._generation = -1
 
     def __contains__(self, socket: Any) -> bool:
         return socket in self._index
@@ -148,11 +175,12 @@ class Poller:
     def _build(self) -> Any:
         n = len(self.sockets)
         items = ffi.new("zmq_pollitem_t[]", max(n, 1))
+        slots = ffi.new("zmqcffi_slot_t *[]", max(n, 1))
         cls = _socket_class()
-        self._keys = [_fill_item(items[i], target, flags, cls)
+        self._keys = [_fill_item(items, slots, i, target, flags, cls)
                       for i, (target, flags) in enumerate(self.sockets)]
         self._items = items
-        self._generation = close_generation[0]
+        self._slots = slots
         return items
 
     def poll(self, timeout: Optional[float] = None) -> List[Tuple[Any, int]]:
@@ -169,12 +197,14 @@ class Poller:
             The registered sockets that are ready, with their events.
         """
         items = self._items
-        # Rebuild when registrations changed, or when any socket was closed since.
-        if items is None or self._generation != close_generation[0]:
+        if items is None:  # registrations changed
             items = self._build()
         n = len(self.sockets)
-        if poll_items(items, n, timeout) == 0:
-            return []
+        rc = poll_items(items, self._slots, n, timeout)
+        if rc <= 0:
+            if rc == 0:
+                return []
+            _raise_poll_error(rc, self._keys, _socket_class())
         keys = self._keys
         return [(keys[i], items[i].revents) for i in range(n) if items[i].revents]
 

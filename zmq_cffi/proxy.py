@@ -28,12 +28,12 @@ _EINTR = lib.EINTR
 _ENOTSOCK = lib.ENOTSOCK
 
 
-def _handle_for(sock: Any, role: str, optional: bool) -> Any:
-    """The libzmq handle of ``sock``, after checking it may be given to libzmq.
+def _slot_for(sock: Any, role: str, optional: bool) -> Any:
+    """The slot of ``sock`` (NULL for an omitted optional socket), after
+    checking the socket may be given to libzmq.
 
-    A closed socket's handle is NULL, which ``zmq_proxy`` would take as "no
-    socket" for capture/control (running on without them) and reject with an
-    unhelpful EFAULT for frontend/backend, so it is refused here by name.
+    A closed socket is refused here by name (its slot would refuse it in C
+    too, without saying which socket it was).
     """
     if sock is None and optional:
         return ffi.NULL
@@ -41,22 +41,32 @@ def _handle_for(sock: Any, role: str, optional: bool) -> Any:
         expected = "a zmq_cffi Socket or None" if optional else "a zmq_cffi Socket"
         raise TypeError("%s must be %s, not %s" % (role, expected, type(sock).__name__))
     if sock.closed:
-        why = sock._disowned or "the socket is closed"
-        raise ZMQError(_ENOTSOCK, "%s (%s is unusable: %s)" % (strerror(_ENOTSOCK), role, why))
-    return sock._handle
+        raise ZMQError(_ENOTSOCK, "%s (%s is unusable: %s)"
+                       % (strerror(_ENOTSOCK), role, sock._unusable_reason()))
+    return sock._slot
 
 
-def _run_proxy(c_function: Any, *handles: Any) -> int:
-    """Call a libzmq proxy function until it returns for a reason other than EINTR."""
+def _run_proxy(frontend: Any, backend: Any, capture: Any, control: Any) -> int:
+    """Run ``zmq_proxy_steerable`` until it returns for a reason other than EINTR.
+
+    Without a control socket it behaves exactly like ``zmq_proxy``.
+    """
+    sockets = (frontend, backend, capture, control)
+    slots = ffi.new("zmqcffi_slot_t *[4]", [
+        _slot_for(frontend, "frontend", False),
+        _slot_for(backend, "backend", False),
+        _slot_for(capture, "capture", True),
+        _slot_for(control, "control", True),
+    ])
     while True:
-        rc = c_function(*handles)
+        rc = lib.zmqcffi_proxy(slots)
         if rc == 0:
             return 0
-        # ffi.errno is the errno saved right after the call on this thread;
-        # C's errno itself may have been reused since (on PyPy notably).
-        errno = ffi.errno
-        if errno != _EINTR:
-            raise error_for(errno)
+        if rc != -_EINTR:
+            for role, sock in zip(("frontend", "backend", "capture", "control"), sockets):
+                if sock is not None and sock.closed:  # closed by another thread meanwhile
+                    _slot_for(sock, role, True)
+            raise error_for(-rc)
         # Looping back lets Python run the signal's handler; if it raised
         # (KeyboardInterrupt), the exception leaves here and the proxy stops.
 
@@ -66,7 +76,9 @@ def proxy(frontend: Socket, backend: Socket, capture: Optional[Socket] = None) -
 
     Blocks in the calling thread (without holding the GIL) until the context
     of the sockets is terminated.  The sockets are used by libzmq for the
-    whole call: no other thread may touch them meanwhile.
+    whole call: no other thread may use them meanwhile.  Closing one from
+    another thread is safe; it is closed for Python at once, and in libzmq
+    when the proxy returns.
 
     Parameters
     ----------
@@ -92,12 +104,7 @@ def proxy(frontend: Socket, backend: Socket, capture: Optional[Socket] = None) -
     ZMQError
         ENOTSOCK if a socket is closed, before anything starts.
     """
-    return _run_proxy(
-        lib.zmq_proxy,
-        _handle_for(frontend, "frontend", False),
-        _handle_for(backend, "backend", False),
-        _handle_for(capture, "capture", True),
-    )
+    return _run_proxy(frontend, backend, capture, None)
 
 
 def proxy_steerable(frontend: Socket, backend: Socket, capture: Optional[Socket] = None,
@@ -140,13 +147,7 @@ def proxy_steerable(frontend: Socket, backend: Socket, capture: Optional[Socket]
     TypeError, ZMQError
         As for :func:`proxy`.
     """
-    return _run_proxy(
-        lib.zmq_proxy_steerable,
-        _handle_for(frontend, "frontend", False),
-        _handle_for(backend, "backend", False),
-        _handle_for(capture, "capture", True),
-        _handle_for(control, "control", True),
-    )
+    return _run_proxy(frontend, backend, capture, control)
 
 
 def device(device_type: int, frontend: Socket, backend: Socket) -> int:

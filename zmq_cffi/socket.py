@@ -2,11 +2,12 @@
 
 The hot paths (``send``/``recv`` of bytes, multipart) make one C call per
 message part: the helpers in ``_helpers.c`` return ``-errno`` on failure, and
-a received message waits in the socket's own ``zmqcffi_rx_t`` slot so the
+a received message waits in the socket's own ``zmqcffi_slot_t`` so the
 Python side copies it out with ``ffi.unpack`` and no further call.
 
-A closed socket's handle is NULL, which libzmq itself rejects with ENOTSOCK,
-so the fast paths need no extra "closed?" test to be safe.
+Every call goes through that slot, which refuses calls on a closed socket
+(ENOTSOCK) in C, and defers closing while another thread is inside a call on
+the socket; so the fast paths need no extra "closed?" test to be safe.
 """
 import errno as _errno_mod
 import itertools
@@ -28,9 +29,9 @@ from zmq_cffi.constants import (
 from zmq_cffi.context import Context
 from zmq_cffi.error import ContextTerminated, ZMQBindError, ZMQError, ZMQVersionError, error_for, strerror
 from zmq_cffi.frame import _FINISHED_TRACKER, Frame, MessageTracker, _zero_copy
-from zmq_cffi.poll import close_generation, poll_items
+from zmq_cffi.poll import poll_items
 from zmq_cffi.utils import jsonapi
-from zmq_cffi.utils.interop import cast_int_addr
+from zmq_cffi.utils.interop import shadow_address
 
 __all__ = ["Socket", "SyncSocket"]
 
@@ -48,11 +49,12 @@ _POLLIN = lib.ZMQ_POLLIN
 _EVENTS_OPTION = lib.ZMQ_EVENTS
 _INT_SIZE = ffi.sizeof("int")
 # A part up to this size is received into the socket's own buffer and sliced
-# out; a larger one is copied out of libzmq's message in the rx slot.
+# out; a larger one is copied out of libzmq's message held in the slot.
 _RX_CAP = 8192
 # After a copying recv of a part this large, release it at once instead of
 # holding it in the socket's slot until the next receive.
 _RELEASE_AFTER = 1 << 16
+_KEEP_LINGER = lib.ZMQCFFI_KEEP_LINGER
 _BIND, _CONNECT, _UNBIND, _DISCONNECT = 0, 1, 2, 3
 # Public attributes a Socket sets on itself (everything else settable is a
 # class attribute or a socket option).
@@ -96,8 +98,10 @@ class Socket:
 
     These objects are normally made with :meth:`Context.socket`.
 
-    Note: ZeroMQ sockets are not thread-safe. Do not share one across threads
-    (pass messages between threads over inproc:// instead).
+    Note: ZeroMQ sockets are not thread-safe.  Do not use one from two
+    threads at once (pass messages between threads over inproc:// instead).
+    The one exception is ``close()``: closing from another thread while a
+    call blocks on the socket is safe (see :meth:`close`).
 
     Parameters
     ----------
@@ -113,7 +117,7 @@ class Socket:
         (default ``zmq.COPY_THRESHOLD``).
     """
 
-    def __init__(self, context: Optional[Context] = None, socket_type: int = 0, *,
+    def __init__(self, context: Optional[Context] = None, socket_type: int = -1, *,
                  shadow: Union[int, "Socket"] = 0, copy_threshold: Optional[int] = None) -> None:
         setattr_ = object.__setattr__
         setattr_(self, "_closed", True)  # until the handle exists (for __del__)
@@ -122,11 +126,9 @@ class Socket:
         if shadow:
             if isinstance(shadow, Socket):
                 context = context or shadow.context
-                address = shadow.underlying
+                address = shadow_address(shadow.underlying, "socket")
             else:
-                address = cast_int_addr(shadow)  # int, CFFI or ctypes pointer
-            if address <= 0:
-                raise ValueError("cannot shadow a socket at address %r" % (address,))
+                address = shadow_address(shadow, "socket")  # int, CFFI or ctypes pointer
             handle = ffi.cast("void *", address)
             context = context or Context.instance()
         else:
@@ -134,29 +136,34 @@ class Socket:
                 context = Context.instance()
             if not isinstance(context, Context):
                 raise TypeError("context must be a Context, not %s" % type(context).__name__)
-            if context.closed:
-                if context._disowned:
-                    raise ZMQError(lib.ETERM, "Context is unusable: %s" % context._disowned)
-                raise ContextTerminated()
+            context._check_open(for_new_socket=True)
             if not isinstance(socket_type, int):
                 raise TypeError("socket_type must be an int, not %s" % type(socket_type).__name__)
+            if socket_type == -1:
+                raise TypeError("socket_type is required (zmq.PAIR, zmq.PUSH, ...)")
             handle = lib.zmq_socket(context._handle, socket_type)
             if handle == ffi.NULL:
                 raise error_for(ffi.errno, "socket type %r" % (socket_type,))
         setattr_(self, "_handle", handle)
         setattr_(self, "_shadow", bool(shadow))
         setattr_(self, "context", context)
-        rx = ffi.new("zmqcffi_rx_t *")
+        # Owned by ffi.new, not ffi.gc: cffi runs ffi.gc destructors as
+        # finalizers, so in cyclic garbage the slot could go before __del__
+        # closes the socket through it.  A calling thread holds self, so the
+        # slot outlives any call in progress.
+        slot = ffi.new("zmqcffi_slot_t *")  # zeroed: state OPEN, busy 0
         rx_buf = ffi.new("char[]", _RX_CAP)
-        rx.socket = handle
-        rx.buf = rx_buf
-        rx.cap = _RX_CAP
-        setattr_(self, "_rx", rx)
-        setattr_(self, "_rx_buf", rx_buf)  # owns the memory rx.buf points to
+        slot.socket = handle
+        slot.buf = rx_buf
+        slot.cap = _RX_CAP
+        slot.owned = 0 if shadow else 1
+        slot.linger = _KEEP_LINGER
+        setattr_(self, "_slot", slot)
+        setattr_(self, "_rx_buf", rx_buf)  # owns the memory slot.buf points to
         setattr_(self, "_rx_view", ffi.buffer(rx_buf))
         setattr_(self, "_scratch", None)
         setattr_(self, "_frame_out", ffi.new("zmqcffi_frame_out_t *"))
-        setattr_(self, "_pollitem", None)
+        setattr_(self, "_poll_arrays", None)
         setattr_(self, "_disowned", None)
         setattr_(self, "_monitor_socket", None)
         setattr_(self, "_pid", os.getpid())
@@ -186,7 +193,9 @@ class Socket:
     @classmethod
     def shadow(cls, address: Union[int, "Socket"]) -> "Socket":
         """Wrap an existing libzmq socket (by address) without owning it."""
-        return cls(shadow=address)
+        if isinstance(address, Socket):
+            return cls(shadow=address)
+        return cls(shadow=shadow_address(address, "socket"))
 
     def close(self, linger: Optional[int] = None) -> None:
         """Close the socket.
@@ -196,25 +205,26 @@ class Socket:
         linger : int, optional
             If given, set LINGER (ms) first: how long unsent messages may
             still be delivered after close.  Closing twice is harmless.
+
+        Closing from another thread while a call (recv, send, poll, proxy)
+        blocks on this socket is safe: the socket is closed at once for
+        Python, and the blocked call's thread closes the libzmq socket when
+        that call returns (with its message, on timeout, or with
+        ContextTerminated after ``term()``).
         """
         if self._closed:
             return
-        if linger is not None:
-            try:
-                self.set(SocketOption.LINGER, linger)
-            except ZMQError:
-                pass  # e.g. ETERM once the context is terminating: close anyway
-        handle = self._handle
+        if linger is None:
+            linger = _KEEP_LINGER
+        elif not isinstance(linger, int):
+            raise TypeError("linger must be an int, not %s" % type(linger).__name__)
+        elif not -1 <= linger < 1 << 31:
+            if -(1 << 31) <= linger < -1:
+                raise ValueError("linger must be -1 (for ever) or a number of ms >= 0, not %d" % linger)
+            raise OverflowError("linger %d does not fit a C int" % linger)
         object.__setattr__(self, "_closed", True)
         object.__setattr__(self, "_handle", ffi.NULL)
-        close_generation[0] += 1
-        rx = self._rx
-        # NULL here: the context already closed this socket as an orphan.
-        swept = rx.socket == ffi.NULL
-        rx.socket = ffi.NULL
-        lib.zmqcffi_rx_release(rx)
-        if not self._shadow and not swept:
-            lib.zmq_close(handle)
+        lib.zmqcffi_slot_close(self._slot, linger)
         self.context._rm_socket(self)
 
     def _disown(self, reason: str) -> None:
@@ -222,15 +232,20 @@ class Socket:
         object.__setattr__(self, "_disowned", reason)
         object.__setattr__(self, "_closed", True)
         object.__setattr__(self, "_handle", ffi.NULL)
-        self._rx.socket = ffi.NULL
-        close_generation[0] += 1
+        slot = self._slot
+        slot.owned = 0
+        lib.zmqcffi_slot_close(slot, _KEEP_LINGER)
 
     def __del__(self) -> None:
-        if getattr(self, "_closed", True) or self._pid != os.getpid():
-            return
-        if not self._shadow:
-            warnings.warn("Unclosed socket %r" % self, ResourceWarning, stacklevel=2)
-        self.close()
+        slot = getattr(self, "_slot", None)
+        if slot is None or getattr(self, "_pid", None) != os.getpid():
+            return  # half-built, or inherited over fork
+        if not self._closed:
+            if not self._shadow:
+                warnings.warn("Unclosed socket %r" % self, ResourceWarning, stacklevel=2)
+            self.close()
+        # No thread can be inside a call now: free a large part still held.
+        lib.zmqcffi_slot_release(slot)
 
     def __enter__(self) -> "Socket":
         return self
@@ -238,17 +253,20 @@ class Socket:
     def __exit__(self, *exc_info: Any) -> None:
         self.close()
 
+    def _unusable_reason(self) -> str:
+        """Why a closed socket cannot be used (closed, or inherited over fork)."""
+        return self._disowned or "the socket is closed"
+
     def _raise(self, rc: int, detail: Optional[str] = None) -> None:
         """Raise for a failed call, explaining a closed socket."""
         if -rc == _ENOTSOCK and self._closed:
-            why = self._disowned or "the socket is closed"
-            raise ZMQError(_ENOTSOCK, "%s (%s)" % (strerror(_ENOTSOCK), why))
+            raise ZMQError(_ENOTSOCK, "%s (%s)" % (strerror(_ENOTSOCK), self._unusable_reason()))
         raise error_for(-rc, detail)
 
     # ---- endpoints -------------------------------------------------------------
 
     def _endpoint_call(self, which: int, addr: Union[str, bytes]) -> None:
-        rc = lib.zmqcffi_call_addr(self._handle, which, _as_addr(addr))
+        rc = lib.zmqcffi_call_addr(self._slot, which, _as_addr(addr))
         if rc < 0:
             self._raise(rc, "addr=%r" % (addr,))
 
@@ -342,7 +360,7 @@ class Socket:
             self._raise(-_ENOTSOCK)
         if not isinstance(option, int):
             raise TypeError("option must be an int, not %s" % type(option).__name__)
-        _options.set_option(self._handle, option, optval, self._opt_scratch())
+        _options.set_option(self._slot, option, optval, self._opt_scratch())
 
     def get(self, option: int) -> Union[int, bytes]:
         """Get a socket option (``zmq_getsockopt``) as an int or bytes."""
@@ -350,7 +368,7 @@ class Socket:
             self._raise(-_ENOTSOCK)
         if not isinstance(option, int):
             raise TypeError("option must be an int, not %s" % type(option).__name__)
-        return _options.get_option(self._handle, option, self._opt_scratch())
+        return _options.get_option(self._slot, option, self._opt_scratch())
 
     setsockopt = set
     getsockopt = get
@@ -360,7 +378,7 @@ class Socket:
         scratch = self._scratch or self._opt_scratch()
         size_p = scratch.size_p
         size_p[0] = _INT_SIZE
-        rc = lib.zmqcffi_getsockopt(self._handle, _EVENTS_OPTION, scratch.int_p, size_p)
+        rc = lib.zmqcffi_getsockopt(self._slot, _EVENTS_OPTION, scratch.int_p, size_p)
         if rc:
             self._raise(rc)
         return scratch.int_p[0]
@@ -453,7 +471,7 @@ class Socket:
             If libzmq fails (Again when NOBLOCK and the queue is full).
         """
         if type(data) is bytes and (copy or len(data) < self.copy_threshold):
-            rc = _send(self._handle, data, len(data), flags)
+            rc = _send(self._slot, data, len(data), flags)
             if rc:
                 self._retry_send(rc, data, flags)
             return _FINISHED_TRACKER if track and not copy else None
@@ -462,7 +480,7 @@ class Socket:
     def _retry_send(self, rc: int, data: bytes, flags: int) -> None:
         """A copying send failed: retry after a signal, else raise."""
         while rc == -_EINTR:
-            rc = _send(self._handle, data, len(data), flags)
+            rc = _send(self._slot, data, len(data), flags)
         if rc:
             self._raise(rc)
 
@@ -481,20 +499,20 @@ class Socket:
                             % type(data).__name__) from None
         nbytes = len(pinned)
         if copy or nbytes < self.copy_threshold:
-            rc = lib.zmqcffi_send(self._handle, pinned, nbytes, flags)
+            rc = lib.zmqcffi_send(self._slot, pinned, nbytes, flags)
             while rc == -_EINTR:
-                rc = lib.zmqcffi_send(self._handle, pinned, nbytes, flags)
+                rc = lib.zmqcffi_send(self._slot, pinned, nbytes, flags)
             if rc:
                 self._raise(rc)
             return _FINISHED_TRACKER if track and not copy else None
         # Zero-copy, in one C call: libzmq reads the buffer in place, and the
         # pinned owner is held until libzmq's release callback.
         token = _zero_copy.hold(pinned)
-        rc = lib.zmqcffi_send_zerocopy(self._handle, pinned, nbytes, token, flags)
+        rc = lib.zmqcffi_send_zerocopy(self._slot, pinned, nbytes, token, flags)
         while rc == -_EINTR:
             # The failed send released the token; pin the buffer afresh.
             token = _zero_copy.hold(pinned)
-            rc = lib.zmqcffi_send_zerocopy(self._handle, pinned, nbytes, token, flags)
+            rc = lib.zmqcffi_send_zerocopy(self._slot, pinned, nbytes, token, flags)
         if rc:
             self._raise(rc)
         return MessageTracker._for_token(token) if track else None
@@ -504,13 +522,13 @@ class Socket:
             raise ValueError("Not a tracked message")
         if frame._msg is None:
             data = frame._bytes
-            rc = _send(self._handle, data, len(data), flags)
+            rc = _send(self._slot, data, len(data), flags)
             while rc == -_EINTR:
-                rc = _send(self._handle, data, len(data), flags)
+                rc = _send(self._slot, data, len(data), flags)
         else:
-            rc = lib.zmqcffi_msg_send_copy(self._handle, frame._msg, flags)
+            rc = lib.zmqcffi_msg_send_copy(self._slot, frame._msg, flags)
             while rc == -_EINTR:
-                rc = lib.zmqcffi_msg_send_copy(self._handle, frame._msg, flags)
+                rc = lib.zmqcffi_msg_send_copy(self._slot, frame._msg, flags)
         if rc:
             self._raise(rc)
         return frame.tracker if track else None
@@ -545,12 +563,12 @@ class Socket:
         if n == 0:
             raise ValueError("cannot send an empty multipart message")
         more = flags | _SNDMORE
-        handle = self._handle
+        slot = self._slot
         if copy and not track:
             for i in range(n - 1):
                 part = msg_parts[i]
                 if type(part) is bytes:
-                    rc = _send(handle, part, len(part), more)
+                    rc = _send(slot, part, len(part), more)
                     if rc:
                         self._retry_send(rc, part, more)
                 else:
@@ -613,7 +631,8 @@ class Socket:
         bytes or Frame
         """
         if copy:
-            n = _recv(self._rx, flags) if flags else _recv0(self._rx)
+            # flags != 0, not just flags: None must reach C and raise TypeError
+            n = _recv(self._slot, flags) if flags != 0 else _recv0(self._slot)
             if 0 <= n <= _RX_CAP:
                 return self._rx_view[:n]
             return self._recv_slow(n, flags)
@@ -623,22 +642,22 @@ class Socket:
         """A copying recv that failed, or whose part is held in the rx slot."""
         while n == -_EINTR:
             # Python ran the signal's handler before this line; it did not raise.
-            n = _recv(self._rx, flags)
+            n = _recv(self._slot, flags)
         if n < 0:
             self._raise(n)
         if n <= _RX_CAP:
             return self._rx_view[:n]
-        rx = self._rx
-        data = _unpack(rx.data, n)
+        slot = self._slot
+        data = _unpack(slot.data, n)
         if n >= _RELEASE_AFTER:
-            lib.zmqcffi_rx_release(rx)
+            lib.zmqcffi_slot_release(slot)
         return data
 
     def _recv_frame(self, flags: int) -> Frame:
         out = self._frame_out
-        rc = lib.zmqcffi_msg_recv_new(self._handle, flags, out)
+        rc = lib.zmqcffi_msg_recv_new(self._slot, flags, out)
         while rc == -_EINTR:
-            rc = lib.zmqcffi_msg_recv_new(self._handle, flags, out)
+            rc = lib.zmqcffi_msg_recv_new(self._slot, flags, out)
         if rc:
             self._raise(rc)
         return Frame._from_msg(out.msg, out.data, out.size, out.more)
@@ -668,13 +687,12 @@ class Socket:
             if nbytes > size:
                 raise ValueError("nbytes=%i exceeds the buffer's %i bytes" % (nbytes, size))
             size = nbytes
-        while True:
-            rc = lib.zmq_recv(self._handle, target, size, flags)
-            if rc >= 0:
-                return rc
-            err = ffi.errno
-            if err != _EINTR:
-                self._raise(-err)
+        rc = lib.zmqcffi_recv_into(self._slot, target, size, flags)
+        while rc == -_EINTR:
+            rc = lib.zmqcffi_recv_into(self._slot, target, size, flags)
+        if rc < 0:
+            self._raise(rc)
+        return rc
 
     def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> List[Any]:
         """Receive every part of a multipart message.
@@ -693,9 +711,9 @@ class Socket:
         list of bytes or of Frame
         """
         if copy:
-            rx = self._rx
+            slot = self._slot
             parts = [self.recv(flags)]
-            while rx.more:
+            while slot.more:
                 parts.append(self.recv(flags))
             return parts
         frames = [self._recv_frame(flags)]
@@ -746,15 +764,20 @@ class Socket:
             self._raise(-_ENOTSOCK)
         if not flags and (timeout is None or timeout < 0):
             return 0  # waiting for no event at all: nothing can ever happen
-        item = self._pollitem
-        if item is None:
-            item = ffi.new("zmq_pollitem_t[1]")
-            object.__setattr__(self, "_pollitem", item)
-        item[0].socket = self._handle
-        item[0].events = flags
-        item[0].revents = 0
-        poll_items(item, 1, timeout)
-        return PollEvent(item[0].revents) if item[0].revents else 0
+        cached = self._poll_arrays
+        if cached is None:
+            items = ffi.new("zmq_pollitem_t[1]")
+            items[0].socket = self._handle
+            cached = (items, ffi.new("zmqcffi_slot_t *[1]", [self._slot]))
+            object.__setattr__(self, "_poll_arrays", cached)
+        items, slots = cached
+        item = items[0]
+        item.events = flags
+        item.revents = 0
+        rc = poll_items(items, slots, 1, timeout)
+        if rc < 0:
+            self._raise(rc)
+        return PollEvent(item.revents) if item.revents else 0
 
     def monitor(self, addr: Optional[str], events: int = Event.ALL) -> None:
         """Publish this socket's events (connects, disconnects, ...) on a PAIR
@@ -762,8 +785,9 @@ class Socket:
         if self._closed:
             self._raise(-_ENOTSOCK)
         c_addr = ffi.NULL if addr is None else _as_addr(addr)
-        if lib.zmq_socket_monitor(self._handle, c_addr, events) < 0:
-            self._raise(-ffi.errno)
+        rc = lib.zmqcffi_monitor(self._slot, c_addr, events)
+        if rc < 0:
+            self._raise(rc)
 
     def get_monitor_socket(self, events: Optional[int] = None, addr: Optional[str] = None) -> "Socket":
         """Start monitoring (once) and return the connected PAIR socket that

@@ -14,7 +14,7 @@ from typing import Any
 # FFI are recognised too.
 from zmq_cffi._ffi import ffi
 
-__all__ = ["cast_int_addr"]
+__all__ = ["cast_int_addr", "shadow_address"]
 
 # The ctypes simple types that hold an address: c_char_p, c_void_p, c_wchar_p
 # (POINTER(T) types derive from ctypes._Pointer instead).
@@ -60,3 +60,25 @@ def cast_int_addr(n: Any) -> int:
             pass
     raise ValueError("Cannot cast %r to an address: expected an int, a CFFI pointer "
                      "or a ctypes pointer" % (n,))
+
+
+def shadow_address(n: Any, what: str) -> int:
+    """The address to shadow, checked: ``cast_int_addr(n)`` in 1..2**64-1.
+
+    Parameters
+    ----------
+    n : int, CFFI pointer or ctypes pointer
+        As for :func:`cast_int_addr`.
+    what : str
+        What is shadowed ("socket" or "context"), for the error message.
+
+    Raises
+    ------
+    ValueError
+        For NULL (0, e.g. the ``underlying`` of a closed socket), a negative
+        address or one too large for a pointer, or a value that is no address.
+    """
+    address = cast_int_addr(n)
+    if not 0 < address < 1 << 64:
+        raise ValueError("cannot shadow a %s at address %r" % (what, address))
+    return address
