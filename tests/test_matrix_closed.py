@@ -14,9 +14,15 @@ Rules checked here:
   ``ContextTerminated``;
 * frames, trackers and pollers outlive their sockets and contexts safely.
 
-Two core gaps are run in a child interpreter, because they crash or hang it:
-closing a socket from another thread while it blocks in ``recv``, and two
-threads calling ``term()`` at once.
+* ``close()`` from another thread while a call blocks on the socket closes it
+  for Python at once; the blocked call goes on (returning a message that
+  arrives) and its thread closes the libzmq socket when it returns;
+  ``destroy()`` with threads blocked on its sockets wakes them and ends.
+
+Two cases also run in a child interpreter, because with pyzmq (and before
+zmq_cffi guarded its calls) they crash or hang it: closing a socket from
+another thread while it blocks in ``recv``, and two threads calling
+``term()`` at once.
 """
 import copy
 import gc
@@ -467,6 +473,91 @@ def test_term_wakes_a_blocked_call_with_context_terminated(name):
     assert isinstance(worker.error, zmq.ContextTerminated), worker.error
     assert time.monotonic() - start < 2.0
     assert term.error is None and c.closed
+
+
+# ---- close() and destroy() from another thread while a call blocks ----------------
+
+def _start_blocked(name):
+    """A fresh context, and a worker thread blocked in the call ``name``."""
+    setup, call = _BLOCKING[name]
+    c = zmq.Context()
+    socks = setup(c)
+
+    def blocked():
+        try:
+            return call(socks)
+        finally:
+            for s in socks:
+                s.close()  # harmless on a socket closed by the main thread
+
+    worker = _Runner(blocked)
+    worker.start()
+    time.sleep(0.3)
+    assert worker.is_alive(), "the call did not block: %r" % (worker.error or worker.result,)
+    return c, socks, worker
+
+
+@pytest.mark.cffi_only  # pyzmq: the process aborts in libzmq (signaler.cpp) or hangs
+@pytest.mark.parametrize("name", sorted(_BLOCKING))
+def test_close_from_another_thread_is_deferred_until_the_call_returns(name):
+    c, socks, worker = _start_blocked(name)
+    start = time.monotonic()
+    socks[0].close()
+    assert time.monotonic() - start < 0.5  # close() never waits for the call
+    assert socks[0].closed
+    with pytest.raises(zmq.ZMQError) as excinfo:  # closed for Python at once
+        socks[0].getsockopt(zmq.TYPE)
+    assert excinfo.value.errno == zmq.ENOTSOCK and "closed" in str(excinfo.value)
+    worker.join(0.3)
+    assert worker.is_alive()  # the call itself goes on...
+    term = _Runner(c.term)
+    term.start()
+    worker.join(JOIN_S)
+    term.join(JOIN_S)
+    assert not worker.is_alive(), "term() did not wake %s" % name
+    assert isinstance(worker.error, zmq.ContextTerminated), worker.error
+    # ...and its thread closed the libzmq socket on the way out, so term() ends.
+    assert not term.is_alive() and term.error is None and c.closed
+
+
+@pytest.mark.cffi_only  # pyzmq closes the sockets under the blocked threads
+@pytest.mark.parametrize("name", sorted(_BLOCKING))
+def test_destroy_with_a_thread_blocked_on_a_socket(name):
+    c, socks, worker = _start_blocked(name)
+    destroy = _Runner(lambda: c.destroy(linger=0))
+    destroy.start()
+    destroy.join(JOIN_S)
+    worker.join(JOIN_S)
+    assert not destroy.is_alive(), "destroy() hung"
+    assert destroy.error is None, destroy.error
+    assert not worker.is_alive(), "destroy() did not wake %s" % name
+    assert isinstance(worker.error, zmq.ContextTerminated), worker.error
+    assert c.closed and all(s.closed for s in socks)
+
+
+@pytest.mark.cffi_only  # pyzmq: the process aborts in libzmq
+@pytest.mark.parametrize("copy", [True, False], ids=["bytes", "frame"])
+def test_a_message_arriving_after_close_from_another_thread_is_returned(copy):
+    c = zmq.Context()
+    pull = c.socket(zmq.PULL)
+    pull.bind("inproc://after-close")
+    push = c.socket(zmq.PUSH)
+    push.connect("inproc://after-close")
+    worker = _Runner(lambda: pull.recv(copy=copy))
+    worker.start()
+    time.sleep(0.2)
+    pull.close()
+    assert worker.is_alive()
+    push.send(b"delivered")
+    worker.join(JOIN_S)
+    assert not worker.is_alive()
+    assert worker.error is None, worker.error
+    assert bytes(worker.result) == b"delivered"  # libzmq delivered it: not lost
+    push.close()
+    term = _Runner(c.term)  # the worker's thread closed the libzmq socket
+    term.start()
+    term.join(JOIN_S)
+    assert not term.is_alive() and c.closed
 
 
 def test_tracker_wait_in_another_thread_ends_when_the_socket_closes(ctx, ipc_dir):
