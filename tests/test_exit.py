@@ -208,7 +208,7 @@ t.join()
 # zmq_cffi-only scenarios (modules that pyzmq lays out differently).
 CFFI_SCENARIOS = {
     "daemon_thread_in_proxy": """
-from zmq_cffi.proxy import proxy
+from zmq_cffi import proxy
 ctx = zmq.Context()
 front = ctx.socket(zmq.PULL)
 front.bind("inproc://proxy-front")

@@ -1,6 +1,5 @@
 """proxy, proxy_steerable and device: libzmq's built-in proxy loop."""
 import faulthandler
-import importlib
 import signal
 import struct
 import threading
@@ -15,11 +14,8 @@ JOIN_S = 5.0
 
 
 def _api(name):
-    """``zmq.<name>``; until zmq_cffi's top level exports it, its module's."""
-    value = getattr(zmq, name, None)
-    if callable(value):
-        return value
-    return getattr(importlib.import_module("zmq_cffi.proxy"), name)
+    """``zmq.<name>``: the top-level function (the module is private)."""
+    return getattr(zmq, name)
 
 
 proxy = _api("proxy")

@@ -26,7 +26,7 @@ from zmq_cffi.error import (
 )
 from zmq_cffi.frame import _FINISHED_TRACKER, Frame, Message, MessageTracker
 from zmq_cffi.poll import Poller, select, zmq_poll
-from zmq_cffi.proxy import device, proxy, proxy_steerable
+from zmq_cffi._proxy import device, proxy, proxy_steerable
 from zmq_cffi.socket import Socket, SyncSocket
 from zmq_cffi.stopwatch import Stopwatch
 from zmq_cffi.version import (

@@ -1,4 +1,5 @@
 """Poller and select: wait on many sockets and file descriptors at once."""
+from time import monotonic as _monotonic
 from typing import Any, Dict, List, Optional, Tuple
 
 from zmq_cffi._ffi import ffi, lib
@@ -24,9 +25,9 @@ def poll_items(items: Any, slots: Any, n: int, timeout: Optional[float]) -> int:
     """``zmq_poll`` over a filled ``zmq_pollitem_t`` array; timeout in ms.
 
     ``slots[i]`` is the slot of item i's socket (NULL for an fd): the call is
-    refused with ``-ENOTSOCK`` if one of them is closed (or ``-ETERM`` if its
-    context's term() was interrupted).  Retries after a signal whose Python
-    handler did not raise.
+    refused with ``-ENOTSOCK`` if one of them is closed (or ``-ETERM`` once
+    its context's term() has started).  Retries after a signal whose Python
+    handler did not raise, for the rest of the timeout only.
 
     Returns
     -------
@@ -37,10 +38,18 @@ def poll_items(items: Any, slots: Any, n: int, timeout: Optional[float]) -> int:
     if n == 0 and ms < 0:
         # Nothing can ever become ready (and libzmq would sleep ~71 minutes).
         return 0
+    if ms <= 0:
+        rc = _poll(items, slots, n, ms)
+        while rc == -_EINTR:
+            # The signal's Python handler ran before this line and did not raise.
+            rc = _poll(items, slots, n, ms)
+        return rc
+    deadline = _monotonic() + ms / 1000.0
     rc = _poll(items, slots, n, ms)
     while rc == -_EINTR:
-        # The signal's Python handler ran before this line and did not raise.
-        rc = _poll(items, slots, n, ms)
+        # After the handler: wait only for what is left of the timeout.
+        left_ms = int((deadline - _monotonic()) * 1000.0 + 0.999)
+        rc = _poll(items, slots, n, max(left_ms, 0))
     return rc
 
 

@@ -548,6 +548,8 @@ class Socket:
         copy, track : bool, optional
             As for send; the tracker returned follows the last part.
         """
+        if not isinstance(flags, int):
+            raise TypeError("flags must be an int, not %s" % type(flags).__name__)
         n = len(msg_parts)
         for i, part in enumerate(msg_parts):
             if type(part) is bytes or isinstance(part, Frame):
@@ -679,7 +681,11 @@ class Socket:
         int
             The message's full size; larger than the buffer if it was truncated.
         """
-        target = ffi.from_buffer(buffer, require_writable=True)
+        try:
+            target = _from_buffer(buffer, require_writable=True)
+        except TypeError:
+            raise TypeError("recv_into needs a writable buffer (bytearray, memoryview, ...), "
+                            "not %s" % type(buffer).__name__) from None
         size = len(target)
         if nbytes < 0:
             raise ValueError("nbytes must be non-negative, got %i" % nbytes)

@@ -27,7 +27,7 @@ from zmq_cffi.devices.proxysteerabledevice import (
     ProxySteerable,
     ThreadProxySteerable,
 )
-from zmq_cffi.proxy import proxy
+from zmq_cffi._proxy import proxy
 
 __all__ = (basedevice.__all__ + proxydevice.__all__ + proxysteerabledevice.__all__
            + monitoredqueue.__all__ + monitoredqueuedevice.__all__)

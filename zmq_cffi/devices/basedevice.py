@@ -13,7 +13,7 @@ from typing import Any, Callable, List, Optional, Tuple
 from zmq_cffi.constants import DeviceType, Errno, SocketType
 from zmq_cffi.context import Context
 from zmq_cffi.error import ZMQBindError, ZMQError
-from zmq_cffi.proxy import proxy
+from zmq_cffi._proxy import proxy
 from zmq_cffi.socket import Socket
 
 __all__ = ["Device", "ThreadDevice", "ProcessDevice"]

@@ -4,7 +4,7 @@ from typing import Any, List, Tuple
 
 from zmq_cffi.constants import SocketType
 from zmq_cffi.devices.basedevice import Device, ProcessDevice, ThreadDevice, _SocketPlan
-from zmq_cffi.proxy import proxy
+from zmq_cffi._proxy import proxy
 
 __all__ = ["Proxy", "ThreadProxy", "ProcessProxy"]
 
@@ -52,7 +52,7 @@ class ProxyBase(Device):
         return super()._socket_roles() + [("mon", self.mon_type)]
 
     def run_device(self) -> None:
-        """Create the sockets and run :func:`zmq_cffi.proxy.proxy` with a capture socket."""
+        """Create the sockets and run :func:`zmq_cffi.proxy` with a capture socket."""
         ins, outs, mons = self._setup_sockets()
         proxy(ins, outs, mons)
 

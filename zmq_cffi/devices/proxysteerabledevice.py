@@ -5,7 +5,7 @@ from typing import Any, List, Optional, Tuple
 from zmq_cffi.constants import SocketType
 from zmq_cffi.devices.basedevice import _SocketPlan
 from zmq_cffi.devices.proxydevice import ProcessProxy, Proxy, ProxyBase, ThreadProxy
-from zmq_cffi.proxy import proxy_steerable
+from zmq_cffi._proxy import proxy_steerable
 
 __all__ = ["ProxySteerable", "ThreadProxySteerable", "ProcessProxySteerable"]
 
@@ -55,7 +55,7 @@ class ProxySteerableBase(ProxyBase):
         return super()._socket_roles() + [("ctrl", self.ctrl_type)]
 
     def run_device(self) -> None:
-        """Create the sockets and run :func:`zmq_cffi.proxy.proxy_steerable`.
+        """Create the sockets and run :func:`zmq_cffi.proxy_steerable`.
 
         Returns when TERMINATE arrives on the control socket.
         """
@@ -68,7 +68,7 @@ class ProxySteerable(ProxySteerableBase, Proxy):
 
     ``PAUSE`` stops forwarding, ``RESUME`` restarts it, ``TERMINATE`` ends
     the device and ``STATISTICS`` asks for counters (see
-    :func:`zmq_cffi.proxy.proxy_steerable`).  The control socket is set up
+    :func:`zmq_cffi.proxy_steerable`).  The control socket is set up
     with ``bind_ctrl``, ``connect_ctrl``, ``setsockopt_ctrl`` and
     ``bind_ctrl_to_random_port``.
     """
