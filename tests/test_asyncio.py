@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from _backend import BACKEND, IS_CFFI, zmq
+from _backend import BACKEND, zmq
 
 zmq_asyncio = importlib.import_module(BACKEND + ".asyncio")
 

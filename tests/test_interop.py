@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from _backend import IS_CFFI, zmq
+from _backend import zmq
 
 cast_int_addr = importlib.import_module(zmq.__name__ + ".utils.interop").cast_int_addr
 

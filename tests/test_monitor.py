@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from _backend import IS_CFFI, zmq
+from _backend import zmq
 
 monitor_utils = importlib.import_module(zmq.__name__ + ".utils.monitor")
 parse_monitor_message = monitor_utils.parse_monitor_message

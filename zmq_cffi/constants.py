@@ -5,7 +5,7 @@ compiled extension); the fallback beside it serves names that only draft or
 newer libzmq builds define.  ``tests/test_raw_layer.py`` checks that each
 fallback equals the header's value wherever both exist.
 """
-from enum import Enum, IntEnum, IntFlag
+from enum import Enum, IntEnum, IntFlag  # noqa: F401 - Enum is re-exported, as pyzmq does
 
 from zmq_cffi._ffi import lib
 from zmq_cffi._options import OPTION_TYPES, OptType

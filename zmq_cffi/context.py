@@ -2,7 +2,6 @@
 import atexit
 import os
 import threading
-import warnings
 import weakref
 from typing import Any, Dict, Optional, Type, TypeVar, Union
 

@@ -13,7 +13,7 @@ Zero-copy rules, which keep every pointer valid:
 import itertools
 import threading
 import time
-from typing import Any, Dict, Optional, Set, Tuple, Union
+from typing import Any, Dict, Optional, Set, Union
 
 from zmq_cffi._ffi import ffi, lib
 from zmq_cffi.error import NotDone, ZMQError, ZMQVersionError, check_rc

@@ -27,7 +27,7 @@ from zmq_cffi.constants import (
     SocketType,
 )
 from zmq_cffi.context import Context
-from zmq_cffi.error import ContextTerminated, ZMQBindError, ZMQError, ZMQVersionError, error_for, strerror
+from zmq_cffi.error import ZMQBindError, ZMQError, ZMQVersionError, error_for, strerror
 from zmq_cffi.frame import _FINISHED_TRACKER, Frame, MessageTracker, _zero_copy
 from zmq_cffi.poll import poll_items
 from zmq_cffi.utils import jsonapi

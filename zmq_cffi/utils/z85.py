@@ -12,7 +12,7 @@ The loops are plain indexing into precomputed tables, which PyPy's JIT turns
 into tight machine code and which CPython runs without attribute lookups.
 """
 import struct
-from typing import List, Union
+from typing import Union
 
 __all__ = ["Z85CHARS", "Z85MAP", "encode", "decode"]
 
