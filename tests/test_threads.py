@@ -547,6 +547,42 @@ def test_harmless_signal_during_poller_poll(ctx, signal_later):
     assert pull.recv() == b"late"
 
 
+_TIMED_CALLS = {
+    "recv": lambda pull, push: pull.recv(),
+    "recv_nocopy": lambda pull, push: pull.recv(copy=False),
+    "recv_into": lambda pull, push: pull.recv_into(bytearray(10)),
+    "send_full_hwm": lambda pull, push: [push.send(b"x" * 1000) for _ in range(100)],
+    "send_nocopy_full_hwm": lambda pull, push: [push.send(bytearray(100000), copy=False)
+                                                for _ in range(100)],
+}
+
+
+@pytest.mark.cffi_only  # pyzmq restarts the full timeout at every signal: it never times out
+@pytest.mark.parametrize("name", sorted(_TIMED_CALLS))
+def test_periodic_harmless_signals_do_not_stop_a_timeout(ctx, signal_later, name):
+    pull = ctx.socket(zmq.PULL)
+    push = ctx.socket(zmq.PUSH)
+    for s in (pull, push):
+        set_timeouts(s, 1000)
+    push.sndhwm = 1
+    pull.rcvhwm = 1
+    pull.bind("inproc://periodic-signals")
+    push.connect("inproc://periodic-signals")
+    calls = []
+    signal.signal(signal.SIGALRM, _alarm_handler(calls))
+    signal.setitimer(signal.ITIMER_REAL, 0.15, 0.15)  # every 0.15 s, for ever
+    try:
+        start = time.monotonic()
+        with pytest.raises(zmq.Again):
+            _TIMED_CALLS[name](pull, push)
+        elapsed = time.monotonic() - start
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    assert len(calls) >= 1
+    # at most the timeout again after the first signal (0.15 s + 1 s)
+    assert 0.9 <= elapsed < 1.6, elapsed
+
+
 @pytest.mark.cffi_only  # pyzmq restarts the full timeout after the signal
 @pytest.mark.parametrize("how", ["poller", "socket_poll"])
 def test_harmless_signal_during_a_timed_poll_keeps_the_deadline(ctx, signal_later, how):

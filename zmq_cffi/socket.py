@@ -15,6 +15,7 @@ import os
 import pickle
 import random
 import warnings
+from time import monotonic as _monotonic
 from typing import Any, Callable, List, Optional, Sequence, Union
 
 from zmq_cffi import _options
@@ -46,6 +47,7 @@ _ENOTSOCK = lib.ENOTSOCK
 _SNDMORE = lib.ZMQ_SNDMORE
 _NOBLOCK = lib.ZMQ_DONTWAIT
 _POLLIN = lib.ZMQ_POLLIN
+_POLLOUT = lib.ZMQ_POLLOUT
 _EVENTS_OPTION = lib.ZMQ_EVENTS
 _INT_SIZE = ffi.sizeof("int")
 # A part up to this size is received into the socket's own buffer and sliced
@@ -479,10 +481,42 @@ class Socket:
 
     def _retry_send(self, rc: int, data: bytes, flags: int) -> None:
         """A copying send failed: retry after a signal, else raise."""
-        while rc == -_EINTR:
-            rc = _send(self._slot, data, len(data), flags)
+        if rc == -_EINTR:
+            slot = self._slot
+            rc = self._after_signal(lambda f: _send(slot, data, len(data), f), flags, _POLLOUT)
         if rc:
             self._raise(rc)
+
+    def _after_signal(self, call: Callable[[int], int], flags: int, events: int) -> int:
+        """Make ``call(flags)`` again after a signal interrupted it.
+
+        Python has run the signal's handler by now, and it did not raise.  A
+        blocking call with a timeout (RCVTIMEO for ``events`` POLLIN, SNDTIMEO
+        for POLLOUT) then waits at most that timeout from here, however many
+        signals come (pyzmq restarts the full timeout on each, so a periodic
+        signal can make it wait for ever): it polls for the rest of the time
+        and makes the call without blocking.
+
+        Returns
+        -------
+        int
+            The call's result: >= 0, or -errno (-EAGAIN when the time is up).
+        """
+        option = SocketOption.RCVTIMEO if events == _POLLIN else SocketOption.SNDTIMEO
+        timeout = -1 if flags & _NOBLOCK else self.get(option)
+        if timeout < 0:
+            rc = call(flags)
+            while rc == -_EINTR:
+                rc = call(flags)
+            return rc
+        deadline = _monotonic() + timeout / 1000.0
+        while True:
+            left_ms = max(int((deadline - _monotonic()) * 1000.0 + 0.999), 0)
+            if not self.poll(left_ms, events):
+                return -_EAGAIN
+            rc = call(flags | _NOBLOCK)
+            if rc != -_EAGAIN or _monotonic() >= deadline:
+                return rc
 
     def _send_other(self, data: Any, flags: int, copy: bool, track: bool,
                     routing_id: Optional[int], group: Optional[str]) -> Optional[MessageTracker]:
@@ -498,37 +532,44 @@ class Socket:
             raise TypeError("a bytes-like object is required to send, not %s"
                             % type(data).__name__) from None
         nbytes = len(pinned)
+        slot = self._slot
         if copy or nbytes < self.copy_threshold:
-            rc = lib.zmqcffi_send(self._slot, pinned, nbytes, flags)
-            while rc == -_EINTR:
-                rc = lib.zmqcffi_send(self._slot, pinned, nbytes, flags)
+            rc = lib.zmqcffi_send(slot, pinned, nbytes, flags)
+            if rc == -_EINTR:
+                rc = self._after_signal(lambda f: lib.zmqcffi_send(slot, pinned, nbytes, f),
+                                        flags, _POLLOUT)
             if rc:
                 self._raise(rc)
             return _FINISHED_TRACKER if track and not copy else None
         # Zero-copy, in one C call: libzmq reads the buffer in place, and the
         # pinned owner is held until libzmq's release callback.
-        token = _zero_copy.hold(pinned)
-        rc = lib.zmqcffi_send_zerocopy(self._slot, pinned, nbytes, token, flags)
-        while rc == -_EINTR:
-            # The failed send released the token; pin the buffer afresh.
-            token = _zero_copy.hold(pinned)
-            rc = lib.zmqcffi_send_zerocopy(self._slot, pinned, nbytes, token, flags)
+        tokens = [_zero_copy.hold(pinned)]
+        rc = lib.zmqcffi_send_zerocopy(slot, pinned, nbytes, tokens[-1], flags)
+        if rc == -_EINTR:
+            def send_again(f: int) -> int:
+                # The failed send released the token; pin the buffer afresh.
+                tokens.append(_zero_copy.hold(pinned))
+                return lib.zmqcffi_send_zerocopy(slot, pinned, nbytes, tokens[-1], f)
+            rc = self._after_signal(send_again, flags, _POLLOUT)
         if rc:
             self._raise(rc)
-        return MessageTracker._for_token(token) if track else None
+        return MessageTracker._for_token(tokens[-1]) if track else None
 
     def _send_frame(self, frame: Frame, flags: int, track: bool) -> Optional[MessageTracker]:
         if track and frame.tracker is None:
             raise ValueError("Not a tracked message")
+        slot = self._slot
         if frame._msg is None:
             data = frame._bytes
-            rc = _send(self._slot, data, len(data), flags)
-            while rc == -_EINTR:
-                rc = _send(self._slot, data, len(data), flags)
+            rc = _send(slot, data, len(data), flags)
+            if rc == -_EINTR:
+                rc = self._after_signal(lambda f: _send(slot, data, len(data), f), flags, _POLLOUT)
         else:
-            rc = lib.zmqcffi_msg_send_copy(self._slot, frame._msg, flags)
-            while rc == -_EINTR:
-                rc = lib.zmqcffi_msg_send_copy(self._slot, frame._msg, flags)
+            msg = frame._msg
+            rc = lib.zmqcffi_msg_send_copy(slot, msg, flags)
+            if rc == -_EINTR:
+                rc = self._after_signal(lambda f: lib.zmqcffi_msg_send_copy(slot, msg, f),
+                                        flags, _POLLOUT)
         if rc:
             self._raise(rc)
         return frame.tracker if track else None
@@ -642,9 +683,9 @@ class Socket:
 
     def _recv_slow(self, n: int, flags: int) -> bytes:
         """A copying recv that failed, or whose part is held in the rx slot."""
-        while n == -_EINTR:
-            # Python ran the signal's handler before this line; it did not raise.
-            n = _recv(self._slot, flags)
+        if n == -_EINTR:
+            slot = self._slot
+            n = self._after_signal(lambda f: _recv(slot, f), flags, _POLLIN)
         if n < 0:
             self._raise(n)
         if n <= _RX_CAP:
@@ -657,9 +698,10 @@ class Socket:
 
     def _recv_frame(self, flags: int) -> Frame:
         out = self._frame_out
-        rc = lib.zmqcffi_msg_recv_new(self._slot, flags, out)
-        while rc == -_EINTR:
-            rc = lib.zmqcffi_msg_recv_new(self._slot, flags, out)
+        slot = self._slot
+        rc = lib.zmqcffi_msg_recv_new(slot, flags, out)
+        if rc == -_EINTR:
+            rc = self._after_signal(lambda f: lib.zmqcffi_msg_recv_new(slot, f, out), flags, _POLLIN)
         if rc:
             self._raise(rc)
         return Frame._from_msg(out.msg, out.data, out.size, out.more)
@@ -693,9 +735,11 @@ class Socket:
             if nbytes > size:
                 raise ValueError("nbytes=%i exceeds the buffer's %i bytes" % (nbytes, size))
             size = nbytes
-        rc = lib.zmqcffi_recv_into(self._slot, target, size, flags)
-        while rc == -_EINTR:
-            rc = lib.zmqcffi_recv_into(self._slot, target, size, flags)
+        slot = self._slot
+        rc = lib.zmqcffi_recv_into(slot, target, size, flags)
+        if rc == -_EINTR:
+            rc = self._after_signal(lambda f: lib.zmqcffi_recv_into(slot, target, size, f),
+                                    flags, _POLLIN)
         if rc < 0:
             self._raise(rc)
         return rc
