@@ -36,7 +36,7 @@
 
 enum {
     ZMQCFFI_SLOT_OPEN = 0,
-    ZMQCFFI_SLOT_STOPPED = 1,   /* its context's term() was interrupted: ETERM */
+    ZMQCFFI_SLOT_STOPPED = 1,   /* its context's term() has begun: ETERM (but close, options) */
     ZMQCFFI_SLOT_CLOSING = 2,   /* close() requested; done by the last thread out */
     ZMQCFFI_SLOT_CLOSED = 3
 };
@@ -127,9 +127,10 @@ static int zmqcffi_slot_close(zmqcffi_slot_t *slot, int linger)
     return 1;
 }
 
-/* After an interrupted zmq_ctx_term: refuse calls with ETERM, never reaching
- * libzmq (libzmq 4.3.4 can hang in the next zmq_ctx_term if a socket call
- * sees the stop command after an interrupted one). */
+/* Called by term() before zmq_ctx_term: from now on calls get ETERM without
+ * reaching libzmq (in libzmq 4.3.4, a socket call that sees the stop command
+ * after an interrupted zmq_ctx_term makes the next zmq_ctx_term hang).
+ * close() and the options still work. */
 static void zmqcffi_slot_stop(zmqcffi_slot_t *slot)
 {
     int expected = ZMQCFFI_SLOT_OPEN;
