@@ -27,6 +27,7 @@ another thread while it blocks in ``recv``, and two threads calling
 import copy
 import gc
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -542,6 +543,62 @@ def test_destroy_with_a_thread_blocked_on_a_socket(name):
     else:
         assert isinstance(worker.error, zmq.ContextTerminated), worker.error
     assert c.closed and all(s.closed for s in socks)
+
+
+def _busy_loop(sock, peer, stop):
+    """Calls of every kind on ``sock`` until one fails (the socket was closed)."""
+    for i in range(100000):
+        if stop.is_set():
+            return "stopped"
+        kind = i % 5
+        if kind == 0:
+            sock.send(b"x", zmq.NOBLOCK)
+        elif kind == 1:
+            peer.recv(zmq.NOBLOCK)
+        elif kind == 2:
+            sock.poll(1)
+        elif kind == 3:
+            sock.getsockopt(zmq.EVENTS)
+        else:
+            sock.send_multipart([b"a", b"b"], zmq.NOBLOCK)
+            peer.recv_multipart(zmq.NOBLOCK)
+    return "done"
+
+
+@pytest.mark.cffi_only  # pyzmq: use after free, the process may abort or crash
+def test_close_racing_with_calls_in_another_thread():
+    """Close a socket at random moments while another thread keeps using it:
+    every call either completes or raises ENOTSOCK, and term() always ends."""
+    rng = random.Random(5)
+    refused = 0
+    for attempt in range(200):
+        c = zmq.Context()
+        sock = c.socket(zmq.PAIR)
+        peer = c.socket(zmq.PAIR)
+        for s in (sock, peer):
+            s.linger = 0
+            s.sndhwm = s.rcvhwm = 10
+        sock.bind("inproc://race-%d" % attempt)
+        peer.connect("inproc://race-%d" % attempt)
+        stop = threading.Event()
+        worker = _Runner(lambda: _busy_loop(sock, peer, stop))
+        worker.start()
+        time.sleep(rng.uniform(0, 0.004))
+        sock.close()
+        worker.join(JOIN_S)
+        stop.set()
+        assert not worker.is_alive(), "attempt %d: the worker hung" % attempt
+        if worker.error is not None:
+            assert isinstance(worker.error, zmq.ZMQError), worker.error
+            assert worker.error.errno == zmq.ENOTSOCK, (attempt, worker.error)
+            refused += 1
+        peer.close()
+        term = _Runner(c.term)
+        term.start()
+        term.join(JOIN_S)
+        assert not term.is_alive(), "attempt %d: term() hung" % attempt
+        assert term.error is None and c.closed
+    assert refused > 100  # the close did land in the middle of the loop
 
 
 @pytest.mark.cffi_only  # pyzmq: the process aborts in libzmq
