@@ -161,3 +161,46 @@ def test_zmq_poll_function_polls_a_list_of_pairs(pull_push):
     while not ready and time.monotonic() < deadline:
         ready = zmq.zmq_poll([(pull, zmq.POLLIN)], 100)
     assert ready == [(pull, zmq.POLLIN)]
+
+
+def _sockets_in_every_state(ctx):
+    """Sockets that are readable, writable, both, or neither, and settled."""
+    a = ctx.socket(zmq.PAIR)
+    b = ctx.socket(zmq.PAIR)
+    a.bind("inproc://poll-states-pair")
+    b.connect("inproc://poll-states-pair")
+    b.send(b"waiting")  # a: readable and writable; b: writable
+    lonely = ctx.socket(zmq.PULL)  # neither
+    lonely.bind("inproc://poll-states-lonely")
+    full = ctx.socket(zmq.PUSH)  # neither: no peer yet, so nowhere to send
+    pub = ctx.socket(zmq.PUB)  # always writable
+    socks = [a, b, lonely, full, pub]
+    for s in socks:
+        s.linger = 0
+    return socks
+
+
+@pytest.mark.parametrize("flags", [zmq.POLLIN, zmq.POLLOUT, zmq.POLLIN | zmq.POLLOUT],
+                         ids=["in", "out", "both"])
+def test_poll_zero_agrees_with_a_waiting_poll(ctx, flags):
+    # zmq_cffi answers poll(0) over sockets alone from their EVENTS, without
+    # zmq_poll; a poll that may wait goes through zmq_poll: both must agree.
+    socks = _sockets_in_every_state(ctx)
+    time.sleep(0.05)  # let the inproc connection settle
+    pairs = [(s, flags) for s in socks]
+    now = dict(zmq.zmq_poll(pairs, 0))
+    waited = dict(zmq.zmq_poll(pairs, 1))
+    assert now == waited
+    poller = zmq.Poller()
+    for s in socks:
+        poller.register(s, flags)
+    assert dict(poller.poll(0)) == now
+    assert {s: s.poll(0, flags) for s in socks if s.poll(0, flags)} == now
+    expected_in = {socks[0]}
+    expected_out = {socks[0], socks[1], socks[4]}
+    if flags & zmq.POLLIN:
+        assert {s for s, ev in now.items() if ev & zmq.POLLIN} == expected_in
+    if flags & zmq.POLLOUT:
+        assert {s for s, ev in now.items() if ev & zmq.POLLOUT} == expected_out
+    for s in socks:
+        s.close()
