@@ -1,4 +1,5 @@
 """Plain helpers shared by the test modules (fixtures live in conftest.py)."""
+import gc
 import time
 import uuid
 
@@ -51,6 +52,20 @@ def sync_subscription(pub, sub, topic, timeout=5.0):
     while sub.poll(100) and drained < 10000:
         assert sub.recv() == probe
         drained += 1
+
+
+def wait_tracker_done(tracker, timeout):
+    """Wait up to ``timeout`` s for a MessageTracker, collecting garbage
+    between short waits (PyPy: a Frame holding the message may await a
+    collection before libzmq can release it).  Returns ``tracker.done``."""
+    deadline = time.monotonic() + timeout
+    while not tracker.done and time.monotonic() < deadline:
+        gc.collect()
+        try:
+            tracker.wait(0.05)
+        except zmq.NotDone:
+            pass
+    return tracker.done
 
 
 def wait_until(predicate, timeout=5.0, interval=0.01):

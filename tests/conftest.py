@@ -3,6 +3,11 @@
 Tests import the binding through ``_backend`` so the same suite runs against
 zmq_cffi (default) and against real pyzmq (ZMQ_CFFI_TEST_BACKEND=zmq).
 """
+import os
+import signal
+import threading
+import time
+
 import pytest
 
 from _backend import IS_CFFI, zmq
@@ -25,6 +30,40 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.timeout(DEFAULT_TIMEOUT_S, method="thread"))
         if not IS_CFFI and item.get_closest_marker("cffi_only") is not None:
             item.add_marker(skip_cffi_only)
+
+
+_TEST_SIGNALS = (signal.SIGINT, signal.SIGUSR1, signal.SIGALRM)
+
+
+@pytest.fixture
+def signal_later():
+    """``signal_later(sig, delay=0.2)``: a timer thread sends ``sig`` to this
+    process; returns the timer.
+
+    Teardown leaves no late signal behind for a later test: the timers are
+    cancelled and joined under inert handlers, any signal already sent is
+    handled by those, then the original handlers come back.
+    """
+    assert threading.current_thread() is threading.main_thread()
+    saved = {sig: signal.getsignal(sig) for sig in _TEST_SIGNALS}
+    timers = []
+
+    def schedule(sig, delay=0.2):
+        timer = threading.Timer(delay, os.kill, (os.getpid(), sig))
+        timer.daemon = True
+        timers.append(timer)
+        timer.start()
+        return timer
+
+    yield schedule
+    for sig in _TEST_SIGNALS:
+        signal.signal(sig, lambda signum, frame: None)
+    for timer in timers:
+        timer.cancel()
+        timer.join(5)
+    time.sleep(0.05)
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
 
 
 @pytest.fixture

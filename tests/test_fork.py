@@ -21,7 +21,7 @@ import traceback
 import pytest
 
 from _backend import BACKEND, zmq
-from _util import set_timeouts
+from _util import set_timeouts, wait_tracker_done
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHILD_TIMEOUT_S = 15.0
@@ -125,6 +125,17 @@ _INHERITED_SOCKET_CALLS = {
 }
 
 
+def _assert_fork_error(call, what):
+    """``call()`` must raise a ZMQError that says it is about the fork."""
+    try:
+        call()
+    except zmq.ZMQError as exc:
+        message = str(exc).lower()
+        assert "fork" in message or "parent" in message, str(exc)
+    else:
+        raise AssertionError("%s did not raise" % what)
+
+
 @pytest.mark.cffi_only  # pyzmq lets the child use (and corrupt) the parent's sockets
 @pytest.mark.parametrize("name", sorted(_INHERITED_SOCKET_CALLS))
 def test_child_use_of_a_parent_socket_raises_a_fork_error(parent_pair, name):
@@ -132,13 +143,8 @@ def test_child_use_of_a_parent_socket_raises_a_fork_error(parent_pair, name):
 
     def check():
         for s in (a, b):
-            try:
-                _INHERITED_SOCKET_CALLS[name](s)
-            except zmq.ZMQError as exc:
-                message = str(exc).lower()
-                assert "fork" in message or "parent" in message, str(exc)
-            else:
-                raise AssertionError("%s on an inherited socket did not raise" % name)
+            _assert_fork_error(lambda: _INHERITED_SOCKET_CALLS[name](s),
+                               "%s on an inherited socket" % name)
             assert s.closed
         # closing and repr stay harmless
         a.close()
@@ -161,13 +167,8 @@ _INHERITED_CONTEXT_CALLS = {
 @pytest.mark.parametrize("name", sorted(_INHERITED_CONTEXT_CALLS))
 def test_child_use_of_a_parent_context_raises_a_fork_error(ctx, name):
     def check():
-        try:
-            _INHERITED_CONTEXT_CALLS[name](ctx)
-        except zmq.ZMQError as exc:
-            message = str(exc).lower()
-            assert "fork" in message or "parent" in message, str(exc)
-        else:
-            raise AssertionError("%s on an inherited context did not raise" % name)
+        _assert_fork_error(lambda: _INHERITED_CONTEXT_CALLS[name](ctx),
+                           "%s on an inherited context" % name)
 
     run_in_child(check)
     _fresh_round_trip(ctx)  # the parent's context is untouched
@@ -291,15 +292,7 @@ def test_zero_copy_and_trackers_work_in_the_child_and_parent(ctx, ipc_dir):
             for i in range(20):
                 assert y.recv() == bytes(bytearray(b"%d" % i) * 30000)
             for t in trackers:
-                for _ in range(50):
-                    if t.done:
-                        break
-                    gc.collect()
-                    try:
-                        t.wait(0.05)
-                    except zmq.NotDone:
-                        pass
-                assert t.done
+                assert wait_tracker_done(t, 2.5)
             x.close()
             y.close()
             c.term()
@@ -312,15 +305,7 @@ def test_zero_copy_and_trackers_work_in_the_child_and_parent(ctx, ipc_dir):
     assert not churner.is_alive()
     tracker = push.send(bytearray(70000), copy=False, track=True)
     assert pull.recv() == bytes(70000)
-    for _ in range(50):
-        if tracker.done:
-            break
-        gc.collect()
-        try:
-            tracker.wait(0.05)
-        except zmq.NotDone:
-            pass
-    assert tracker.done
+    assert wait_tracker_done(tracker, 2.5)
 
 
 # ---- a child that exits the normal way (finalizers, atexit) ------------------------------

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from _backend import IS_CFFI, zmq
-from _util import set_timeouts
+from _util import set_timeouts, wait_tracker_done
 
 N_SMALL = 2000  # zero-copy sends per buffer type (copy_threshold=0 forces zero-copy)
 N_BIG = 20      # above the default 64 KiB copy threshold
@@ -101,13 +101,7 @@ def test_tracked_sends_complete_after_delivery(push_pull):
         assert pull.recv() == _pattern(i, 70000)[:70000]
     deadline = time.monotonic() + 10
     for t in trackers:
-        while not t.done and time.monotonic() < deadline:
-            gc.collect()  # PyPy: a frame holding the message may await collection
-            try:
-                t.wait(0.05)
-            except zmq.NotDone:
-                pass
-        assert t.done
+        assert wait_tracker_done(t, max(deadline - time.monotonic(), 0.0))
 
 
 @pytest.mark.cffi_only  # looks at zmq_cffi's table of zero-copy owners

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from _backend import zmq
-from _util import set_timeouts
+from _util import set_timeouts, wait_tracker_done
 
 _SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
                  database=None)
@@ -118,15 +118,7 @@ def _send_sequence(sender, sequence):
 
 def _wait_trackers(trackers):
     for tracker in trackers:
-        for _ in range(20):  # PyPy: frames may wait for a collection to release
-            if tracker.done:
-                break
-            gc.collect()
-            try:
-                tracker.wait(0.05)
-            except zmq.NotDone:
-                pass
-        assert tracker.done
+        assert wait_tracker_done(tracker, 1.0)
 
 
 _ONE_MB = 1 << 20

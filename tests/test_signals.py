@@ -1,5 +1,4 @@
 """Signals during blocking calls: Ctrl-C interrupts, harmless handlers do not."""
-import os
 import signal
 import threading
 import time
@@ -8,37 +7,6 @@ import pytest
 
 from _backend import zmq
 from _util import set_timeouts
-
-_SIGNALS = (signal.SIGINT, signal.SIGUSR1, signal.SIGALRM)
-
-
-@pytest.fixture
-def kill_later():
-    """``kill_later(sig, delay)`` sends ``sig`` to this process from a timer thread.
-
-    Teardown makes sure no late signal can hit a later test: it cancels and joins
-    the timers under inert handlers, lets pending handlers run, then restores.
-    """
-    saved = {sig: signal.getsignal(sig) for sig in _SIGNALS}
-    timers = []
-
-    def schedule(sig, delay=0.2):
-        timer = threading.Timer(delay, os.kill, (os.getpid(), sig))
-        timer.daemon = True
-        timers.append(timer)
-        timer.start()
-        return timer
-
-    yield schedule
-    for sig in _SIGNALS:
-        signal.signal(sig, lambda signum, frame: None)
-    for timer in timers:
-        timer.cancel()
-        timer.join(5)
-    time.sleep(0.05)  # any signal already sent is handled by the inert handlers
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
-
 
 @pytest.fixture
 def lonely_pull(ctx):
@@ -57,13 +25,13 @@ def _assert_interrupted_quickly(call):
     assert 0.1 <= elapsed < 1.0, "interrupt took %.2fs" % elapsed
 
 
-def test_ctrl_c_interrupts_blocking_recv(lonely_pull, kill_later):
+def test_ctrl_c_interrupts_blocking_recv(lonely_pull, signal_later):
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    kill_later(signal.SIGINT)
+    signal_later(signal.SIGINT)
     _assert_interrupted_quickly(lonely_pull.recv)
 
 
-def test_ctrl_c_interrupts_blocking_recv_without_timeout(ctx, kill_later):
+def test_ctrl_c_interrupts_blocking_recv_without_timeout(ctx, signal_later):
     s = ctx.socket(zmq.PULL)
     s.linger = 0  # RCVTIMEO stays -1: wait forever unless interrupted
     s.bind("inproc://signals-forever")
@@ -76,30 +44,30 @@ def test_ctrl_c_interrupts_blocking_recv_without_timeout(ctx, kill_later):
     signal.signal(signal.SIGINT, signal.default_int_handler)
     rescue.start()
     try:
-        kill_later(signal.SIGINT)
+        signal_later(signal.SIGINT)
         _assert_interrupted_quickly(s.recv)
     finally:
         rescue.cancel()
         rescue.join(5)
 
 
-def test_ctrl_c_interrupts_blocking_poll(lonely_pull, kill_later):
+def test_ctrl_c_interrupts_blocking_poll(lonely_pull, signal_later):
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    kill_later(signal.SIGINT)
+    signal_later(signal.SIGINT)
     _assert_interrupted_quickly(lambda: lonely_pull.poll(3000))
 
 
-def test_ctrl_c_interrupts_blocking_send(ctx, kill_later):
+def test_ctrl_c_interrupts_blocking_send(ctx, signal_later):
     push = ctx.socket(zmq.PUSH)  # bound, never connected: send waits for a peer
     set_timeouts(push, 3000)
     push.bind("inproc://signals-send")
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    kill_later(signal.SIGINT)
+    signal_later(signal.SIGINT)
     _assert_interrupted_quickly(lambda: push.send(b"x"))
 
 
 @pytest.mark.parametrize("signame", ["SIGUSR1", "SIGALRM"])
-def test_harmless_handler_lets_blocking_recv_continue(ctx, kill_later, signame):
+def test_harmless_handler_lets_blocking_recv_continue(ctx, signal_later, signame):
     sig = getattr(signal, signame)
     pull = ctx.socket(zmq.PULL)
     push = ctx.socket(zmq.PUSH)
@@ -109,7 +77,7 @@ def test_harmless_handler_lets_blocking_recv_continue(ctx, kill_later, signame):
     push.connect("inproc://signals-continue")
     calls = []
     signal.signal(sig, lambda signum, frame: calls.append(signum))
-    kill_later(sig, 0.1)
+    signal_later(sig, 0.1)
     sender = threading.Timer(0.4, push.send, (b"late message",))
     sender.daemon = True
     sender.start()

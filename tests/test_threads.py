@@ -264,37 +264,6 @@ def test_term_wakes_every_blocked_thread(ctx):
 
 # ---- signals ---------------------------------------------------------------------------------
 
-_SIGNALS = (signal.SIGINT, signal.SIGALRM)
-
-
-@pytest.fixture
-def signal_later():
-    """``signal_later(sig, delay)``: a timer thread sends ``sig`` to this process.
-
-    Teardown leaves no late signal behind: timers are cancelled and joined
-    under inert handlers, then the original handlers come back.
-    """
-    assert threading.current_thread() is threading.main_thread()
-    saved = {sig: signal.getsignal(sig) for sig in _SIGNALS}
-    timers = []
-
-    def schedule(sig, delay=0.2):
-        timer = threading.Timer(delay, os.kill, (os.getpid(), sig))
-        timer.daemon = True
-        timers.append(timer)
-        timer.start()
-
-    yield schedule
-    for sig in _SIGNALS:
-        signal.signal(sig, lambda signum, frame: None)
-    for timer in timers:
-        timer.cancel()
-        timer.join(5)
-    time.sleep(0.05)
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
-
-
 def _interrupted_within_a_second(call, delay=0.2):
     """Ctrl-C (SIGINT to the main thread) ``delay`` s into ``call()``: it must
     raise KeyboardInterrupt within a second.
