@@ -54,12 +54,13 @@ def sync_subscription(pub, sub, topic, timeout=5.0):
         drained += 1
 
 
-def wait_tracker_done(tracker, timeout):
-    """Wait up to ``timeout`` s for a MessageTracker, collecting garbage
-    between short waits (PyPy: a Frame holding the message may await a
-    collection before libzmq can release it).  Returns ``tracker.done``."""
-    deadline = time.monotonic() + timeout
-    while not tracker.done and time.monotonic() < deadline:
+def wait_tracker_done(tracker, tries):
+    """Wait for a MessageTracker: up to ``tries`` rounds of a garbage
+    collection and a 0.05 s wait (PyPy: a Frame holding the message may await
+    a collection before libzmq can release it).  Returns ``tracker.done``."""
+    for _ in range(tries):
+        if tracker.done:
+            break
         gc.collect()
         try:
             tracker.wait(0.05)

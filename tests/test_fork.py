@@ -292,7 +292,7 @@ def test_zero_copy_and_trackers_work_in_the_child_and_parent(ctx, ipc_dir):
             for i in range(20):
                 assert y.recv() == bytes(bytearray(b"%d" % i) * 30000)
             for t in trackers:
-                assert wait_tracker_done(t, 2.5)
+                assert wait_tracker_done(t, 50)
             x.close()
             y.close()
             c.term()
@@ -305,7 +305,7 @@ def test_zero_copy_and_trackers_work_in_the_child_and_parent(ctx, ipc_dir):
     assert not churner.is_alive()
     tracker = push.send(bytearray(70000), copy=False, track=True)
     assert pull.recv() == bytes(70000)
-    assert wait_tracker_done(tracker, 2.5)
+    assert wait_tracker_done(tracker, 50)
 
 
 # ---- a child that exits the normal way (finalizers, atexit) ------------------------------

@@ -118,7 +118,7 @@ def _send_sequence(sender, sequence):
 
 def _wait_trackers(trackers):
     for tracker in trackers:
-        assert wait_tracker_done(tracker, 1.0)
+        assert wait_tracker_done(tracker, 20)
 
 
 _ONE_MB = 1 << 20
