@@ -55,6 +55,19 @@ def test_tracker_completes_after_delivery(make_pair):
     assert tracker.done
 
 
+@pytest.mark.parametrize("size", [100, 8192, 8193, 9000, 65535, 65536, 200000])
+def test_inproc_tracker_completes_once_a_copying_recv_returns(make_pair, size):
+    # Over inproc libzmq hands the receiver the sender's own buffer: once
+    # recv() has copied it out, nothing may keep it (not until the next recv).
+    pull, push = make_pair(zmq.PULL, zmq.PUSH, transport="inproc")
+    push.copy_threshold = 0
+    tracker = push.send(bytearray(b"I" * size), copy=False, track=True)
+    assert pull.recv() == b"I" * size
+    gc.collect()
+    tracker.wait(5)
+    assert tracker.done
+
+
 def test_copied_small_message_gives_a_done_tracker(make_pair):
     # Below copy_threshold the data is copied, so nothing is left to wait for.
     pull, push = make_pair(zmq.PULL, zmq.PUSH)

@@ -158,8 +158,8 @@ static int zmqcffi_send(zmqcffi_slot_t *slot, const char *buf, size_t len, int f
 
 /* Receive one message part.  A part of at most slot->cap bytes is copied into
  * slot->buf and released at once; a larger one stays held in the slot
- * (slot->data valid) until the next receive or the slot's end, so Python
- * copies it out with no second call.  Returns the part's size, or -errno. */
+ * (slot->data valid) for Python to copy out, then release with
+ * zmqcffi_slot_release.  Returns the part's size, or -errno. */
 static long zmqcffi_recv(zmqcffi_slot_t *slot, int flags)
 {
     long rc;

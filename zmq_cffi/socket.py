@@ -51,11 +51,10 @@ _POLLOUT = lib.ZMQ_POLLOUT
 _EVENTS_OPTION = lib.ZMQ_EVENTS
 _INT_SIZE = ffi.sizeof("int")
 # A part up to this size is received into the socket's own buffer and sliced
-# out; a larger one is copied out of libzmq's message held in the slot.
+# out; a larger one is copied out of libzmq's message held in the slot, which
+# is released right after (over inproc it may be a sender's zero-copy buffer,
+# whose tracker must not wait for this socket's next recv).
 _RX_CAP = 8192
-# After a copying recv of a part this large, release it at once instead of
-# holding it in the socket's slot until the next receive.
-_RELEASE_AFTER = 1 << 16
 _KEEP_LINGER = lib.ZMQCFFI_KEEP_LINGER
 _BIND, _CONNECT, _UNBIND, _DISCONNECT = 0, 1, 2, 3
 # Public attributes a Socket sets on itself (everything else settable is a
@@ -692,8 +691,7 @@ class Socket:
             return self._rx_view[:n]
         slot = self._slot
         data = _unpack(slot.data, n)
-        if n >= _RELEASE_AFTER:
-            lib.zmqcffi_slot_release(slot)
+        lib.zmqcffi_slot_release(slot)
         return data
 
     def _recv_frame(self, flags: int) -> Frame:
