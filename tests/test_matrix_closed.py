@@ -423,6 +423,20 @@ def _fill(socks, copy=True):
         socks[0].send(payload if copy else bytearray(payload), copy=copy)
 
 
+def _poll_once_full(socks):
+    """Fill an inproc pipe without blocking, then wait for POLLOUT that never comes.
+
+    Over inproc the pipe stays full once ``send`` says EAGAIN (the peer never
+    reads), so the only blocking call is the poll, deterministically.
+    """
+    for _ in range(100):
+        try:
+            socks[0].send(b"x", zmq.NOBLOCK)
+        except zmq.Again:
+            return socks[0].poll(flags=zmq.POLLOUT)
+    raise AssertionError("an inproc pipe with HWM 1 never filled")
+
+
 def _poller_forever(socks):
     p = zmq.Poller()
     p.register(socks[0], zmq.POLLIN)
@@ -440,7 +454,7 @@ _BLOCKING = {
     "send_multipart_full_hwm": (_full_push, lambda socks: [socks[0].send_multipart([b"a", b"b" * 70000])
                                                            for _ in range(1000000)]),
     "socket_poll": (_lonely_pull, lambda socks: socks[0].poll()),
-    "socket_poll_pollout": (_full_push, lambda socks: [socks[0].poll(flags=zmq.POLLOUT) and _fill(socks)]),
+    "socket_poll_pollout": (lambda c: _full_push(c, "inproc"), _poll_once_full),
     "poller_poll": (_lonely_pull, _poller_forever),
     "select": (_lonely_pull, lambda socks: zmq.select([socks[0]], [], [])),
     "zmq_poll": (_lonely_pull, lambda socks: zmq.zmq_poll([(socks[0], zmq.POLLIN)])),
