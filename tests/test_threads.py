@@ -548,8 +548,9 @@ def test_periodic_harmless_signals_do_not_stop_a_timeout(ctx, signal_later, name
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     assert len(calls) >= 1
-    # at most the timeout again after the first signal (0.15 s + 1 s)
-    assert 0.9 <= elapsed < 1.6, elapsed
+    # at most the timeout again after the first signal (0.15 s + 1 s), plus
+    # slack for a loaded machine; restarting at every signal never ends
+    assert 0.9 <= elapsed < 2.0, elapsed
 
 
 @pytest.mark.cffi_only  # pyzmq restarts the full timeout after the signal
@@ -560,7 +561,7 @@ def test_harmless_signal_during_a_timed_poll_keeps_the_deadline(ctx, signal_late
     pull.bind("inproc://alarm-timed-poll")
     calls = []
     signal.signal(signal.SIGALRM, _alarm_handler(calls))
-    signal_later(signal.SIGALRM, 0.5)
+    signal_later(signal.SIGALRM, 0.7)
     start = time.monotonic()
     if how == "poller":
         poller = zmq.Poller()
@@ -570,8 +571,9 @@ def test_harmless_signal_during_a_timed_poll_keeps_the_deadline(ctx, signal_late
         assert pull.poll(1000) == 0
     elapsed = time.monotonic() - start
     assert calls == [signal.SIGALRM]
-    # 1 s in all: not 0.5 s, then the full second again
-    assert 0.95 <= elapsed < 1.35, elapsed
+    # 1 s in all, not 0.7 s then the full second again (1.7 s); the rest is
+    # slack for a loaded machine
+    assert 0.95 <= elapsed < 1.5, elapsed
 
 
 def test_harmless_signal_during_tracker_wait(ctx, ipc_dir, signal_later):
