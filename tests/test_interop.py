@@ -6,6 +6,7 @@ import importlib
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -151,6 +152,140 @@ def test_a_socket_shadow_is_never_finalized_into_a_close(pair):
         gc.collect()
     a.send(b"alive")
     assert b.recv() == b"alive"
+
+
+# A shadow of a zmq_cffi socket shares its guard (pyzmq: the shadow goes on
+# calling into the freed libzmq socket, undefined behaviour).
+
+def _shadows_of(sock):
+    """A shadow by address, one by Socket, and a shadow of that shadow."""
+    by_address = zmq.Socket.shadow(sock.underlying)
+    return [by_address, zmq.Socket.shadow(sock), zmq.Socket.shadow(by_address.underlying)]
+
+
+def _assert_refused_as_closed(call):
+    with pytest.raises(zmq.ZMQError) as info:
+        call()
+    assert info.value.errno == zmq.ENOTSOCK
+    assert "wraps is closed" in str(info.value), str(info.value)
+
+
+@pytest.mark.cffi_only
+def test_closing_the_original_closes_its_shadows(pair):
+    a, b = pair
+    shadows = _shadows_of(a)
+    for shadow in shadows:
+        assert shadow.context is a.context  # not Context.instance()
+        shadow.send(b"before")
+        assert b.recv() == b"before"
+    a.close()
+    poller = zmq.Poller()
+    for shadow in shadows:
+        assert shadow.closed and "closed" in repr(shadow)
+        _assert_refused_as_closed(lambda: shadow.send(b"after"))
+        _assert_refused_as_closed(lambda: shadow.recv(zmq.NOBLOCK))
+        _assert_refused_as_closed(lambda: shadow.recv(copy=False))
+        _assert_refused_as_closed(lambda: shadow.getsockopt(zmq.TYPE))
+        _assert_refused_as_closed(lambda: shadow.poll(0))
+        poller.register(shadow, zmq.POLLIN)
+        shadow.close()  # harmless
+    with pytest.raises(zmq.ZMQError) as info:
+        poller.poll(0)
+    assert info.value.errno == zmq.ENOTSOCK
+
+
+@pytest.mark.cffi_only
+def test_a_dropped_original_closes_its_shadows(ctx):
+    import gc
+    import warnings
+
+    a = ctx.socket(zmq.PAIR)
+    shadow = zmq.Socket.shadow(a.underlying)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        del a
+        for _ in range(3):
+            gc.collect()
+    assert shadow.closed
+    _assert_refused_as_closed(lambda: shadow.send(b"x", zmq.NOBLOCK))
+
+
+@pytest.mark.cffi_only
+def test_closing_a_shadow_leaves_a_call_blocked_on_the_original_running(pair):
+    import threading
+
+    a, b = pair
+    got = []
+    worker = threading.Thread(target=lambda: got.append(a.recv()))
+    worker.start()
+    try:
+        zmq.Socket.shadow(a.underlying).close()
+        b.send(b"delivered")
+    finally:
+        worker.join(5)
+    assert got == [b"delivered"]
+    assert not a.closed
+
+
+@pytest.mark.cffi_only
+def test_closing_the_original_while_its_shadow_blocks_is_deferred(ctx):
+    import threading
+
+    a = ctx.socket(zmq.PAIR)
+    b = ctx.socket(zmq.PAIR)
+    for s in (a, b):
+        s.linger = 0
+        s.rcvtimeo = 5000
+    a.bind("inproc://interop-deferred")
+    b.connect("inproc://interop-deferred")
+    shadow = zmq.Socket.shadow(a.underlying)
+    got = []
+    worker = threading.Thread(target=lambda: got.append(shadow.recv()))
+    worker.start()
+    try:
+        time.sleep(0.2)
+        a.close()  # the libzmq socket stays open until the shadow's recv returns
+        assert shadow.closed
+        b.send(b"after close")
+    finally:
+        worker.join(6)
+    assert not worker.is_alive()
+    assert got == [b"after close"]
+    b.close()
+    term = threading.Thread(target=ctx.term)  # ends only if the socket was closed
+    term.start()
+    term.join(5)
+    assert not term.is_alive(), "the libzmq socket was never closed"
+
+
+@pytest.mark.cffi_only
+def test_term_stops_shadows_too(ctx):
+    import threading
+
+    a = ctx.socket(zmq.PAIR)
+    a.linger = 0
+    shadow = zmq.Socket.shadow(a.underlying)
+    errors = []
+
+    def blocked():
+        try:
+            shadow.recv()
+        except zmq.ZMQError as exc:
+            errors.append(exc)
+        finally:
+            a.close()
+
+    worker = threading.Thread(target=blocked)
+    worker.start()
+    time.sleep(0.2)
+    term = threading.Thread(target=ctx.term)
+    term.start()
+    worker.join(5)
+    term.join(5)
+    assert not worker.is_alive() and not term.is_alive()
+    assert len(errors) == 1 and isinstance(errors[0], zmq.ContextTerminated)
+    with pytest.raises(zmq.ZMQError):
+        shadow.send(b"x")
 
 
 def test_copying_a_socket_makes_a_shadow(pair):

@@ -276,7 +276,8 @@ class Context:
 
     def _rm_socket(self, sock: Any) -> None:
         self._sockets.discard(sock)
-        self._slots.pop(id(sock._slot), None)
+        if not sock._shadow:  # a shadow may share the slot of a socket still open
+            self._slots.pop(id(sock._slot), None)
 
     def _close_orphans(self, linger: Optional[int] = None) -> None:
         """Close sockets that are unreachable but not yet finalized.

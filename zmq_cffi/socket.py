@@ -16,7 +16,7 @@ import pickle
 import random
 import warnings
 from time import monotonic as _monotonic
-from typing import Any, Callable, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from zmq_cffi import _options
 from zmq_cffi._ffi import ffi, lib
@@ -56,6 +56,7 @@ _INT_SIZE = ffi.sizeof("int")
 # whose tracker must not wait for this socket's next recv).
 _RX_CAP = 8192
 _KEEP_LINGER = lib.ZMQCFFI_KEEP_LINGER
+_SLOT_CLOSING = lib.ZMQCFFI_SLOT_CLOSING
 _BIND, _CONNECT, _UNBIND, _DISCONNECT = 0, 1, 2, 3
 # Public attributes a Socket sets on itself (everything else settable is a
 # class attribute or a socket option).
@@ -74,6 +75,60 @@ def _as_addr(addr: Union[str, bytes]) -> bytes:
         # C would silently cut the endpoint at the NUL.
         raise ValueError("address contains a NUL character: %r" % (addr,))
     return addr
+
+
+class _SocketSlot:
+    """The C slot of one libzmq socket and its receive buffer.
+
+    Shared by every zmq_cffi wrapper of that socket (the Socket that created
+    it and its shadows), so that closing the socket is seen by all of them: a
+    shadow's calls then fail with ENOTSOCK in C instead of reaching a freed
+    libzmq socket.  A part still held in the slot is released when the last
+    wrapper is gone (a thread inside a call holds its wrapper, so no call is
+    in progress then).
+    """
+
+    __slots__ = ("c", "rx_buf", "rx_view", "context")
+
+    def __init__(self, handle: Any, owned: bool, context: Optional[Context] = None) -> None:
+        # Owned by ffi.new, not ffi.gc: cffi runs ffi.gc destructors as
+        # finalizers, so in cyclic garbage the slot could go before a
+        # Socket's __del__ closes the socket through it.
+        slot = ffi.new("zmqcffi_slot_t *")  # zeroed: state OPEN, busy 0
+        rx_buf = ffi.new("char[]", _RX_CAP)
+        slot.socket = handle
+        slot.buf = rx_buf
+        slot.cap = _RX_CAP
+        slot.owned = 1 if owned else 0
+        slot.linger = _KEEP_LINGER
+        self.c = slot
+        self.rx_buf = rx_buf  # owns the memory slot.buf points to
+        self.rx_view = ffi.buffer(rx_buf)
+        self.context = context  # of the Socket that created the libzmq socket
+
+    def __del__(self) -> None:
+        lib.zmqcffi_slot_release(self.c)
+
+
+def _address_of(handle: Any) -> int:
+    """A libzmq handle as the int that ``shadow_address`` gives for it."""
+    return int(ffi.cast("uintptr_t", handle))
+
+
+def _closed_slot() -> _SocketSlot:
+    """A slot that refuses every call: what a closed shadow calls through."""
+    holder = _SocketSlot(ffi.NULL, owned=False)
+    holder.c.state = lib.ZMQCFFI_SLOT_CLOSED
+    return holder
+
+
+_CLOSED_SLOT = _closed_slot()
+
+# Address of a libzmq socket -> the slot of the open zmq_cffi Socket that
+# created it, so that shadows made from the bare address share that slot.
+# The Socket's close() (also run by its __del__, or _disown after fork)
+# removes the entry.
+_slots_by_address: Dict[int, _SocketSlot] = {}
 
 
 class _EndpointContext:
@@ -124,14 +179,16 @@ class Socket:
         setattr_(self, "_closed", True)  # until the handle exists (for __del__)
         if isinstance(context, Socket) and not shadow:
             context, shadow = None, context
+        shared = None
         if shadow:
             if isinstance(shadow, Socket):
                 context = context or shadow.context
                 address = shadow_address(shadow.underlying, "socket")
             else:
                 address = shadow_address(shadow, "socket")  # int, CFFI or ctypes pointer
+            shared = _slots_by_address.get(address)
             handle = ffi.cast("void *", address)
-            context = context or Context.instance()
+            context = context or (shared.context if shared is not None else Context.instance())
         else:
             if context is None:
                 context = Context.instance()
@@ -148,20 +205,13 @@ class Socket:
         setattr_(self, "_handle", handle)
         setattr_(self, "_shadow", bool(shadow))
         setattr_(self, "context", context)
-        # Owned by ffi.new, not ffi.gc: cffi runs ffi.gc destructors as
-        # finalizers, so in cyclic garbage the slot could go before __del__
-        # closes the socket through it.  A calling thread holds self, so the
-        # slot outlives any call in progress.
-        slot = ffi.new("zmqcffi_slot_t *")  # zeroed: state OPEN, busy 0
-        rx_buf = ffi.new("char[]", _RX_CAP)
-        slot.socket = handle
-        slot.buf = rx_buf
-        slot.cap = _RX_CAP
-        slot.owned = 0 if shadow else 1
-        slot.linger = _KEEP_LINGER
-        setattr_(self, "_slot", slot)
-        setattr_(self, "_rx_buf", rx_buf)  # owns the memory slot.buf points to
-        setattr_(self, "_rx_view", ffi.buffer(rx_buf))
+        # A shadow of a zmq_cffi Socket shares its slot (see _SocketSlot);
+        # a shadow of a foreign socket gets a slot that never closes it.
+        holder = shared if shared is not None else _SocketSlot(handle, owned=not shadow, context=context)
+        setattr_(self, "_slot_holder", holder)
+        setattr_(self, "_shares_slot", shared is not None)
+        setattr_(self, "_slot", holder.c)
+        setattr_(self, "_rx_view", holder.rx_view)
         setattr_(self, "_scratch", None)
         setattr_(self, "_frame_out", ffi.new("zmqcffi_frame_out_t *"))
         setattr_(self, "_poll_arrays", None)
@@ -178,13 +228,15 @@ class Socket:
             pass
         setattr_(self, "socket_type", socket_type)
         context._add_socket(self)
+        if not shadow:
+            _slots_by_address[_address_of(handle)] = holder
 
     # ---- life cycle ----------------------------------------------------------
 
     @property
     def closed(self) -> bool:
-        """True once the socket is closed."""
-        return self._closed
+        """True once the socket is closed (for a shadow: or what it wraps)."""
+        return self._closed or self._slot.state >= _SLOT_CLOSING
 
     @property
     def underlying(self) -> int:
@@ -223,30 +275,39 @@ class Socket:
             if -(1 << 31) <= linger < -1:
                 raise ValueError("linger must be -1 (for ever) or a number of ms >= 0, not %d" % linger)
             raise OverflowError("linger %d does not fit a C int" % linger)
+        self._forget_handle()
+        if self._shares_slot:
+            # The owner's slot stays open; this wrapper calls through one that
+            # refuses (a call in progress in another thread keeps the old one).
+            object.__setattr__(self, "_slot", _CLOSED_SLOT.c)
+        else:
+            lib.zmqcffi_slot_close(self._slot, linger)
+        self.context._rm_socket(self)
+
+    def _forget_handle(self) -> None:
+        """Closed for Python from now on; shadows made later get their own slot."""
+        if not self._shadow:
+            address = _address_of(self._handle)
+            if _slots_by_address.get(address) is self._slot_holder:
+                _slots_by_address.pop(address, None)
         object.__setattr__(self, "_closed", True)
         object.__setattr__(self, "_handle", ffi.NULL)
-        lib.zmqcffi_slot_close(self._slot, linger)
-        self.context._rm_socket(self)
 
     def _disown(self, reason: str) -> None:
         """Forget the handle without touching libzmq (after fork)."""
         object.__setattr__(self, "_disowned", reason)
-        object.__setattr__(self, "_closed", True)
-        object.__setattr__(self, "_handle", ffi.NULL)
+        self._forget_handle()
         slot = self._slot
         slot.owned = 0
         lib.zmqcffi_slot_close(slot, _KEEP_LINGER)
 
     def __del__(self) -> None:
-        slot = getattr(self, "_slot", None)
-        if slot is None or getattr(self, "_pid", None) != os.getpid():
+        if getattr(self, "_slot", None) is None or getattr(self, "_pid", None) != os.getpid():
             return  # half-built, or inherited over fork
         if not self._closed:
             if not self._shadow:
                 warnings.warn("Unclosed socket %r" % self, ResourceWarning, stacklevel=2)
             self.close()
-        # No thread can be inside a call now: free a large part still held.
-        lib.zmqcffi_slot_release(slot)
 
     def __enter__(self) -> "Socket":
         return self
@@ -256,11 +317,15 @@ class Socket:
 
     def _unusable_reason(self) -> str:
         """Why a closed socket cannot be used (closed, or inherited over fork)."""
-        return self._disowned or "the socket is closed"
+        if self._disowned:
+            return self._disowned
+        if not self._closed:
+            return "the socket this shadow wraps is closed"
+        return "the socket is closed"
 
     def _raise(self, rc: int, detail: Optional[str] = None) -> None:
         """Raise for a failed call, explaining a closed socket."""
-        if -rc == _ENOTSOCK and self._closed:
+        if -rc == _ENOTSOCK and self.closed:
             raise ZMQError(_ENOTSOCK, "%s (%s)" % (strerror(_ENOTSOCK), self._unusable_reason()))
         raise error_for(-rc, detail)
 
@@ -357,7 +422,7 @@ class Socket:
         optval : int or bytes
             The value; its type must match the option (see SocketOption).
         """
-        if self._closed:
+        if self.closed:
             self._raise(-_ENOTSOCK)
         if not isinstance(option, int):
             raise TypeError("option must be an int, not %s" % type(option).__name__)
@@ -365,7 +430,7 @@ class Socket:
 
     def get(self, option: int) -> Union[int, bytes]:
         """Get a socket option (``zmq_getsockopt``) as an int or bytes."""
-        if self._closed:
+        if self.closed:
             self._raise(-_ENOTSOCK)
         if not isinstance(option, int):
             raise TypeError("option must be an int, not %s" % type(option).__name__)
@@ -808,7 +873,7 @@ class Socket:
         int
             The ready events (0 on timeout).
         """
-        if self._closed:
+        if self.closed:
             self._raise(-_ENOTSOCK)
         if not flags and (timeout is None or timeout < 0):
             return 0  # waiting for no event at all: nothing can ever happen
@@ -830,7 +895,7 @@ class Socket:
     def monitor(self, addr: Optional[str], events: int = Event.ALL) -> None:
         """Publish this socket's events (connects, disconnects, ...) on a PAIR
         socket bound to ``addr`` (inproc://...); ``addr=None`` stops it."""
-        if self._closed:
+        if self.closed:
             self._raise(-_ENOTSOCK)
         c_addr = ffi.NULL if addr is None else _as_addr(addr)
         rc = lib.zmqcffi_monitor(self._slot, c_addr, events)
@@ -877,7 +942,7 @@ class Socket:
     def __repr__(self) -> str:
         kind = self.socket_type
         name = kind.name if isinstance(kind, SocketType) else str(kind)
-        closed = " closed" if self._closed else ""
+        closed = " closed" if self.closed else ""
         return "<zmq_cffi.%s(zmq_cffi.%s) at %#x%s>" % (type(self).__name__, name, id(self), closed)
 
 
