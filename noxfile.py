@@ -29,7 +29,7 @@ def _install_package(session):
 @nox.session(python=PYTHONS)
 def tests(session):
     """Run the test suite (extra pytest arguments after --)."""
-    session.install("pytest>=7", "pytest-timeout>=2", "hypothesis>=6")
+    session.install("pytest>=7", "pytest-timeout>=2", "hypothesis>=6", "tornado>=6.1")
     _install_package(session)
     # Some tests start child interpreters from the checkout's root, where the
     # source package comes first on sys.path: build its extension in place too.

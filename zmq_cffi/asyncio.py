@@ -123,6 +123,16 @@ def _cancel_quietly(futures: List[Any]) -> None:
             pass  # its loop is closed already (interpreter or test teardown)
 
 
+def _warn_io_loop_ignored(obj: Any) -> None:
+    """Warn that ``io_loop=`` given to ``obj``'s constructor is ignored."""
+    warnings.warn(
+        "%s(io_loop=...) is deprecated and ignored: the running loop is used"
+        % type(obj).__name__,
+        DeprecationWarning,
+        stacklevel=3,  # the caller of obj's __init__
+    )
+
+
 class Socket(_SyncSocket):
     """A Socket whose send, recv and poll methods return asyncio Futures.
 
@@ -179,12 +189,7 @@ class Socket(_SyncSocket):
         else:
             super().__init__(context, socket_type, **kwargs)
         if io_loop is not None:
-            warnings.warn(
-                "%s(io_loop=...) is deprecated and ignored: the running loop is used"
-                % type(self).__name__,
-                DeprecationWarning,
-                stacklevel=2,
-            )
+            _warn_io_loop_ignored(self)
         if _from_socket is not None:
             # Operations run on the caller's socket itself; like pyzmq,
             # closing this wrapper closes it.
