@@ -228,16 +228,10 @@ def test_closing_a_shadow_leaves_a_call_blocked_on_the_original_running(pair):
 
 
 @pytest.mark.cffi_only
-def test_closing_the_original_while_its_shadow_blocks_is_deferred(ctx):
+def test_closing_the_original_while_its_shadow_blocks_is_deferred(ctx, pair):
     import threading
 
-    a = ctx.socket(zmq.PAIR)
-    b = ctx.socket(zmq.PAIR)
-    for s in (a, b):
-        s.linger = 0
-        s.rcvtimeo = 5000
-    a.bind("inproc://interop-deferred")
-    b.connect("inproc://interop-deferred")
+    a, b = pair
     shadow = zmq.Socket.shadow(a.underlying)
     got = []
     worker = threading.Thread(target=lambda: got.append(shadow.recv()))
