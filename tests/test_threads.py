@@ -526,17 +526,65 @@ _TIMED_CALLS = {
 }
 
 
-@pytest.mark.cffi_only  # pyzmq restarts the full timeout at every signal: it never times out
-@pytest.mark.parametrize("name", sorted(_TIMED_CALLS))
-def test_periodic_harmless_signals_do_not_stop_a_timeout(ctx, signal_later, name):
+def _timed_pair(ctx, endpoint):
+    """(PULL, PUSH) over inproc, 1 s timeouts, HWM 1: both calls can block."""
     pull = ctx.socket(zmq.PULL)
     push = ctx.socket(zmq.PUSH)
     for s in (pull, push):
         set_timeouts(s, 1000)
     push.sndhwm = 1
     pull.rcvhwm = 1
-    pull.bind("inproc://periodic-signals")
-    push.connect("inproc://periodic-signals")
+    pull.bind(endpoint)
+    push.connect(endpoint)
+    return pull, push
+
+
+def _time_timed_call_with_one_alarm(call, signal_later, at=0.6):
+    """Seconds ``call`` takes to raise Again, with one harmless SIGALRM ``at`` s in."""
+    calls = []
+    signal.signal(signal.SIGALRM, _alarm_handler(calls))
+    signal_later(signal.SIGALRM, at)
+    start = time.monotonic()
+    with pytest.raises(zmq.Again):
+        call()
+    elapsed = time.monotonic() - start
+    assert calls == [signal.SIGALRM]
+    return elapsed
+
+
+@pytest.mark.cffi_only  # pyzmq restarts the full timeout after the signal
+@pytest.mark.parametrize("name", sorted(_TIMED_CALLS))
+def test_a_harmless_signal_keeps_the_deadline_of_a_timed_call(ctx, signal_later, name):
+    pull, push = _timed_pair(ctx, "inproc://deadline-%s" % name)
+    elapsed = _time_timed_call_with_one_alarm(lambda: _TIMED_CALLS[name](pull, push), signal_later)
+    # 1 s from the start of the call, not 0.6 s then the full second again
+    # (1.6 s); the rest is slack for a loaded machine
+    assert 0.95 <= elapsed < 1.45, elapsed
+
+
+@pytest.mark.cffi_only  # uses zmq_cffi's raw layer to make a socket outside zmq_cffi
+def test_a_shadow_keeps_the_deadline_of_a_timeout_set_outside_zmq_cffi(ctx, signal_later):
+    from zmq_cffi._ffi import ffi, lib
+
+    handle = lib.zmq_socket(ffi.cast("void *", ctx.underlying), zmq.PULL)
+    assert handle != ffi.NULL
+    try:
+        timeout = ffi.new("int *", 1000)
+        assert lib.zmq_setsockopt(handle, zmq.RCVTIMEO, timeout, ffi.sizeof("int")) == 0
+        shadow = zmq.Socket.shadow(int(ffi.cast("uintptr_t", handle)))
+        shadow.bind("inproc://deadline-foreign")
+        elapsed = _time_timed_call_with_one_alarm(shadow.recv, signal_later)
+        assert 0.95 <= elapsed < 1.45, elapsed
+        shadow.close()
+    finally:
+        lib.zmq_setsockopt(handle, zmq.LINGER, ffi.new("int *", 0), ffi.sizeof("int"))
+        lib.zmq_close(handle)
+
+
+@pytest.mark.cffi_only  # pyzmq restarts the full timeout at every signal: it never times out
+@pytest.mark.parametrize("name", sorted(_TIMED_CALLS))
+def test_periodic_harmless_signals_do_not_stop_a_timeout(ctx, signal_later, name):
+    pull, push = _timed_pair(ctx, "inproc://periodic-signals")
     calls = []
     signal.signal(signal.SIGALRM, _alarm_handler(calls))
     signal.setitimer(signal.ITIMER_REAL, 0.15, 0.15)  # every 0.15 s, for ever
@@ -548,9 +596,9 @@ def test_periodic_harmless_signals_do_not_stop_a_timeout(ctx, signal_later, name
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     assert len(calls) >= 1
-    # at most the timeout again after the first signal (0.15 s + 1 s), plus
-    # slack for a loaded machine; restarting at every signal never ends
-    assert 0.9 <= elapsed < 2.0, elapsed
+    # the deadline is kept (1 s), plus slack for a loaded machine; restarting
+    # at every signal never ends
+    assert 0.95 <= elapsed < 1.6, elapsed
 
 
 @pytest.mark.cffi_only  # pyzmq restarts the full timeout after the signal

@@ -300,9 +300,13 @@ typedef struct {
     int state;
     int owned;
     int linger;
+    int timed;
+    long long started_ms;
 } zmqcffi_slot_t;
 
 void zmqcffi_slot_release(zmqcffi_slot_t *slot);
+long long zmqcffi_slot_waited_ms(zmqcffi_slot_t *slot, int events);
+void zmqcffi_slot_note_option(zmqcffi_slot_t *slot, int option, int value);
 int zmqcffi_slot_close(zmqcffi_slot_t *slot, int linger);
 void zmqcffi_slot_stop(zmqcffi_slot_t *slot);
 

@@ -55,7 +55,47 @@ typedef struct {
     int state;    /* ZMQCFFI_SLOT_* */
     int owned;    /* zmq_close the socket when closing (0: a shadow) */
     int linger;   /* LINGER to set just before zmq_close, or KEEP */
+    int timed;    /* ZMQ_POLLIN: RCVTIMEO > 0, ZMQ_POLLOUT: SNDTIMEO > 0 */
+    long long started_ms;  /* when the last blocking call of a timed kind began */
 } zmqcffi_slot_t;
+
+/* ---- when a timed blocking call began ------------------------------------
+ * A signal interrupts a blocking recv/send with EINTR; Python runs its
+ * handler and then waits only for what is left of RCVTIMEO/SNDTIMEO.  For
+ * that it needs the time the call began, which is recorded here, only for a
+ * socket with that timeout set (one clock read; untimed calls pay a test). */
+
+static long long zmqcffi_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#define ZMQCFFI_STAMP(slot, flags, events)                                 \
+    do {                                                                   \
+        if (((slot)->timed & (events)) && !((flags) & ZMQ_DONTWAIT))      \
+            (slot)->started_ms = zmqcffi_now_ms();                         \
+    } while (0)
+
+/* Milliseconds since the last timed blocking call of this kind (ZMQ_POLLIN
+ * for receives, ZMQ_POLLOUT for sends) began, or -1 if none is recorded. */
+static long long zmqcffi_slot_waited_ms(zmqcffi_slot_t *slot, int events)
+{
+    if (!(slot->timed & events) || slot->started_ms == 0)
+        return -1;
+    return zmqcffi_now_ms() - slot->started_ms;
+}
+
+/* Keep slot->timed in step with RCVTIMEO / SNDTIMEO set through the slot. */
+static void zmqcffi_slot_note_option(zmqcffi_slot_t *slot, int option, int value)
+{
+    int events = option == ZMQ_RCVTIMEO ? ZMQ_POLLIN : option == ZMQ_SNDTIMEO ? ZMQ_POLLOUT : 0;
+    if (value > 0)
+        slot->timed |= events;
+    else
+        slot->timed &= ~events;
+}
 
 static void zmqcffi_slot_release(zmqcffi_slot_t *slot)
 {
@@ -151,6 +191,7 @@ static int zmqcffi_send(zmqcffi_slot_t *slot, const char *buf, size_t len, int f
 {
     int rc;
     ZMQCFFI_ENTER(slot);
+    ZMQCFFI_STAMP(slot, flags, ZMQ_POLLOUT);
     rc = zmq_send(slot->socket, buf, len, flags) < 0 ? -zmq_errno() : 0;
     zmqcffi_slot_leave(slot);
     return rc;
@@ -165,6 +206,7 @@ static long zmqcffi_recv(zmqcffi_slot_t *slot, int flags)
     long rc;
     size_t size;
     ZMQCFFI_ENTER(slot);
+    ZMQCFFI_STAMP(slot, flags, ZMQ_POLLIN);
     zmqcffi_slot_release(slot);
     zmq_msg_init(&slot->msg);
     if (zmq_msg_recv(&slot->msg, slot->socket, flags) < 0) {
@@ -198,6 +240,7 @@ static long zmqcffi_recv_into(zmqcffi_slot_t *slot, void *buf, size_t len, int f
 {
     long rc;
     ZMQCFFI_ENTER(slot);
+    ZMQCFFI_STAMP(slot, flags, ZMQ_POLLIN);
     rc = zmq_recv(slot->socket, buf, len, flags);
     if (rc < 0)
         rc = -zmq_errno();
@@ -239,6 +282,7 @@ static int zmqcffi_msg_recv_new(zmqcffi_slot_t *slot, int flags, zmqcffi_frame_o
     zmq_msg_t *msg;
     out->msg = NULL;
     ZMQCFFI_ENTER(slot);
+    ZMQCFFI_STAMP(slot, flags, ZMQ_POLLIN);
     msg = zmqcffi_msg_new();
     if (msg == NULL) {
         zmqcffi_slot_leave(slot);
@@ -265,6 +309,7 @@ static int zmqcffi_msg_send_copy(zmqcffi_slot_t *slot, zmq_msg_t *msg, int flags
     int rc = 0;
     zmq_msg_t tmp;
     ZMQCFFI_ENTER(slot);
+    ZMQCFFI_STAMP(slot, flags, ZMQ_POLLOUT);
     zmq_msg_init(&tmp);
     if (zmq_msg_copy(&tmp, msg) < 0 || zmq_msg_send(&tmp, slot->socket, flags) < 0) {
         rc = -zmq_errno();
@@ -342,6 +387,7 @@ static int zmqcffi_send_zerocopy(zmqcffi_slot_t *slot, void *data, size_t size, 
         zmq_msg_close(&msg);  /* releases the token */
         return rc;
     }
+    ZMQCFFI_STAMP(slot, flags, ZMQ_POLLOUT);
     if (zmq_msg_send(&msg, slot->socket, flags) < 0) {
         rc = -zmq_errno();
         zmq_msg_close(&msg);
@@ -417,6 +463,11 @@ static int zmqcffi_setsockopt(zmqcffi_slot_t *slot, int option, const char *valu
     if (rc < 0)
         return rc;
     rc = zmq_setsockopt(slot->socket, option, value, size) < 0 ? -zmq_errno() : 0;
+    if (rc == 0 && (option == ZMQ_RCVTIMEO || option == ZMQ_SNDTIMEO) && size == sizeof(int)) {
+        int timeout;
+        memcpy(&timeout, value, sizeof(int));
+        zmqcffi_slot_note_option(slot, option, timeout);
+    }
     zmqcffi_slot_leave(slot);
     return rc;
 }

@@ -222,6 +222,9 @@ class Socket:
         setattr_(self, "_closed", False)
         if shadow:
             socket_type = self.get(SocketOption.TYPE)
+            if shared is None:  # timeouts set elsewhere (see _after_signal)
+                for option in (SocketOption.RCVTIMEO, SocketOption.SNDTIMEO):
+                    lib.zmqcffi_slot_note_option(holder.c, option, self.get(option))
         try:
             socket_type = SocketType(socket_type)
         except ValueError:
@@ -556,10 +559,10 @@ class Socket:
 
         Python has run the signal's handler by now, and it did not raise.  A
         blocking call with a timeout (RCVTIMEO for ``events`` POLLIN, SNDTIMEO
-        for POLLOUT) then waits at most that timeout from here, however many
-        signals come (pyzmq restarts the full timeout on each, so a periodic
-        signal can make it wait for ever): it polls for the rest of the time
-        and makes the call without blocking.
+        for POLLOUT) keeps its deadline, counted from the start of the call,
+        however many signals come (pyzmq restarts the full timeout on each,
+        so a periodic signal can make it wait for ever): it polls for the
+        rest of the time and makes the call without blocking.
 
         Returns
         -------
@@ -573,7 +576,10 @@ class Socket:
             while rc == -_EINTR:
                 rc = call(flags)
             return rc
-        deadline = _monotonic() + timeout / 1000.0
+        # The slot knows when the interrupted call began, unless the timeout
+        # was set outside zmq_cffi (then it counts from the signal).
+        waited_ms = lib.zmqcffi_slot_waited_ms(self._slot, events)
+        deadline = _monotonic() + (timeout - max(waited_ms, 0)) / 1000.0
         while True:
             left_ms = max(int((deadline - _monotonic()) * 1000.0 + 0.999), 0)
             if not self.poll(left_ms, events):
