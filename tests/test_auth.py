@@ -7,8 +7,11 @@ import logging
 import os
 import stat
 import struct
+import subprocess
+import sys
 import threading
 import time
+import warnings
 
 import pytest
 
@@ -554,12 +557,21 @@ def test_a_failing_callback_refuses_and_the_thread_keeps_serving(served, caplog)
 # ---- AsyncioAuthenticator ---------------------------------------------------------------
 
 
-def test_asyncio_authenticator_plain(tmp_path):
+def _import_quietly(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return importlib.import_module(zmq.__name__ + name)
+
+
+# IOLoopAuthenticator: the deprecated name for tornado users (tornado runs on asyncio).
+@pytest.mark.parametrize("module, name", [(".auth.asyncio", "AsyncioAuthenticator"),
+                                          (".auth.ioloop", "IOLoopAuthenticator")])
+def test_asyncio_authenticator_plain(module, name):
     zmq_asyncio = importlib.import_module(zmq.__name__ + ".asyncio")
-    auth_asyncio = importlib.import_module(zmq.__name__ + ".auth.asyncio")
+    authenticator_class = getattr(_import_quietly(module), name)
 
     async def scenario(ctx):
-        authenticator = auth_asyncio.AsyncioAuthenticator(ctx)
+        authenticator = authenticator_class(ctx)
         authenticator.start()
         # The ZAP socket is a plain socket even on an asyncio context.
         assert not isinstance(authenticator.zap_socket, zmq_asyncio.Socket)
@@ -597,6 +609,14 @@ def test_asyncio_authenticator_plain(tmp_path):
         asyncio.run(asyncio.wait_for(scenario(ctx), 10))
     finally:
         ctx.destroy(linger=0)
+
+
+def test_importing_auth_ioloop_warns_that_it_is_deprecated():
+    code = "import %s.auth.ioloop" % zmq.__name__
+    proc = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", code],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0
+    assert "DeprecationWarning" in proc.stderr and "AsyncioAuthenticator" in proc.stderr
 
 
 @needs_curve

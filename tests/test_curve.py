@@ -1,5 +1,8 @@
 """CURVE keys: curve_keypair, curve_public, and the key socket options."""
 import importlib
+import json
+import subprocess
+import sys
 
 import pytest
 
@@ -116,3 +119,31 @@ def test_curve_connection_with_generated_keys(context):
     assert server.getsockopt(zmq.MECHANISM) == zmq.CURVE
     server.close()
     client.close()
+
+
+# ---- python -m zmq.curve_keygen ------------------------------------------------
+
+
+def _keygen(*args):
+    proc = subprocess.run([sys.executable, "-m", zmq.__name__ + ".curve_keygen", *args],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_curve_keygen_prints_a_matching_pair():
+    lines = _keygen().splitlines()
+    assert lines[0] == "== CURVE PUBLIC KEY =="
+    assert lines[2] == "" and lines[3] == "== CURVE SECRET KEY =="
+    public, secret = lines[1], lines[4]
+    assert len(public) == len(secret) == 40
+    assert curve_api.curve_public(secret.encode()) == public.encode()
+
+
+def test_curve_keygen_json_and_a_given_secret():
+    keys = json.loads(_keygen("--json"))
+    assert sorted(keys) == ["public", "secret"]
+    assert curve_api.curve_public(keys["secret"].encode()) == keys["public"].encode()
+    again = json.loads(_keygen("--json", "--secret", keys["secret"]))
+    assert again == keys
+    assert _keygen() != _keygen()  # a new pair each time
