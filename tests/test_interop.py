@@ -211,6 +211,28 @@ def test_a_dropped_original_closes_its_shadows(ctx):
 
 
 @pytest.mark.cffi_only
+def test_term_ends_with_a_dropped_original_and_a_live_shadow():
+    import gc
+    import threading
+    import warnings
+
+    c = zmq.Context()
+    a = c.socket(zmq.PAIR)
+    a.linger = 0
+    shadow = zmq.Socket.shadow(a.underlying)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        del a
+        gc.collect()
+        term = threading.Thread(target=c.term)  # the shadow does not keep it open
+        term.start()
+        term.join(5)
+    assert not term.is_alive(), "term() waited for a socket nobody can close"
+    assert shadow.closed
+    _assert_refused_as_closed(lambda: shadow.recv(zmq.NOBLOCK))
+
+
+@pytest.mark.cffi_only
 def test_closing_a_shadow_leaves_a_call_blocked_on_the_original_running(pair):
     import threading
 

@@ -287,7 +287,9 @@ class Context:
         ever.  The socket's slot (held here) can close it: a slot closes only
         once, so the socket's own close() later does nothing.
         """
-        live = {id(sock._slot) for sock in list(self._sockets)}
+        # (A live shadow may share an orphan's slot: the orphan still goes,
+        # as it would at once on CPython, and the shadow then sees it closed.)
+        live = {id(sock._slot) for sock in list(self._sockets) if not sock._shadow}
         keep = lib.ZMQCFFI_KEEP_LINGER if linger is None else linger
         for key, slot in list(self._slots.items()):
             if key not in live:

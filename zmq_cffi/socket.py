@@ -187,6 +187,11 @@ class Socket:
             else:
                 address = shadow_address(shadow, "socket")  # int, CFFI or ctypes pointer
             shared = _slots_by_address.get(address)
+            if shared is not None and shared.c.state >= _SLOT_CLOSING:
+                # Closed without its Socket's close() (an orphan closed by
+                # term() on PyPy): the address may now be another socket's.
+                _slots_by_address.pop(address, None)
+                shared = None
             handle = ffi.cast("void *", address)
             context = context or (shared.context if shared is not None else Context.instance())
         else:
