@@ -195,6 +195,21 @@ def test_closing_the_original_closes_its_shadows(pair):
 
 
 @pytest.mark.cffi_only
+def test_a_poller_refuses_a_shadow_closed_after_it_was_registered(pair):
+    a, b = pair
+    shadow = zmq.Socket.shadow(a)
+    poller = zmq.Poller()
+    poller.register(shadow, zmq.POLLIN)
+    b.send(b"ready")
+    assert poller.poll(1000) == [(shadow, zmq.POLLIN)]
+    shadow.close()  # the original stays open
+    with pytest.raises(zmq.ZMQError) as info:
+        poller.poll(0)
+    assert info.value.errno == zmq.ENOTSOCK and "closed" in str(info.value)
+    assert a.recv() == b"ready"
+
+
+@pytest.mark.cffi_only
 def test_a_dropped_original_closes_its_shadows(ctx):
     import gc
     import warnings

@@ -13,6 +13,10 @@ _poll = lib.zmqcffi_poll
 POLLIN = lib.ZMQ_POLLIN
 POLLOUT = lib.ZMQ_POLLOUT
 POLLERR = lib.ZMQ_POLLERR
+# Counts closes of shadows that share their original's slot (socket.py).  A
+# Poller's item array caches that slot, which stays open, so a Poller built
+# before such a close rebuilds and then finds the closed shadow.
+shadow_closes = [0]
 
 
 def _timeout_ms(timeout: Optional[float]) -> int:
@@ -139,6 +143,7 @@ class Poller:
         self._items: Any = None
         self._slots: Any = None
         self._keys: List[Any] = []
+        self._built_for = -1  # shadow_closes[0] when the arrays were built
 
     def __contains__(self, socket: Any) -> bool:
         return socket in self._index
@@ -190,6 +195,7 @@ class Poller:
                       for i, (target, flags) in enumerate(self.sockets)]
         self._items = items
         self._slots = slots
+        self._built_for = shadow_closes[0]
         return items
 
     def poll(self, timeout: Optional[float] = None) -> List[Tuple[Any, int]]:
@@ -206,8 +212,8 @@ class Poller:
             The registered sockets that are ready, with their events.
         """
         items = self._items
-        if items is None:  # registrations changed
-            items = self._build()
+        if items is None or self._built_for != shadow_closes[0]:
+            items = self._build()  # registrations changed, or a shadow was closed
         n = len(self.sockets)
         rc = poll_items(items, self._slots, n, timeout)
         if rc <= 0:

@@ -30,7 +30,7 @@ from zmq_cffi.constants import (
 from zmq_cffi.context import Context
 from zmq_cffi.error import ZMQBindError, ZMQError, ZMQVersionError, error_for, strerror
 from zmq_cffi.frame import _FINISHED_TRACKER, Frame, MessageTracker, _zero_copy
-from zmq_cffi.poll import poll_items
+from zmq_cffi.poll import poll_items, shadow_closes
 from zmq_cffi.utils import jsonapi
 from zmq_cffi.utils.interop import shadow_address
 
@@ -288,6 +288,7 @@ class Socket:
             # The owner's slot stays open; this wrapper calls through one that
             # refuses (a call in progress in another thread keeps the old one).
             object.__setattr__(self, "_slot", _CLOSED_SLOT.c)
+            shadow_closes[0] += 1  # Pollers caching the shared slot rebuild
         else:
             lib.zmqcffi_slot_close(self._slot, linger)
         self.context._rm_socket(self)
