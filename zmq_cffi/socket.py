@@ -173,6 +173,26 @@ class Socket:
         (default ``zmq.COPY_THRESHOLD``).
     """
 
+    # Instance attributes, all set in __init__ with object.__setattr__ (this
+    # class's __setattr__ routes other names to socket options); declared here
+    # for type checkers.
+    context: Context
+    socket_type: Union[SocketType, int]
+    copy_threshold: int
+    _closed: bool
+    _shadow: bool
+    _handle: Any
+    _slot: Any
+    _slot_holder: _SocketSlot
+    _shares_slot: bool
+    _rx_view: Any
+    _scratch: Optional[_options.OptionScratch]
+    _frame_out: Any
+    _poll_arrays: Any
+    _disowned: Optional[str]
+    _monitor_socket: Optional["Socket"]
+    _pid: int
+
     def __init__(self, context: Optional[Context] = None, socket_type: int = -1, *,
                  shadow: Union[int, "Socket"] = 0, copy_threshold: Optional[int] = None) -> None:
         setattr_ = object.__setattr__
