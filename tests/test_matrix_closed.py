@@ -461,37 +461,6 @@ _BLOCKING = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(_BLOCKING))
-def test_term_wakes_a_blocked_call_with_context_terminated(name):
-    setup, call = _BLOCKING[name]
-    c = zmq.Context()
-    socks = setup(c)
-
-    def blocked():
-        try:
-            call(socks)
-        finally:
-            for s in socks:
-                s.close()
-
-    worker = _Runner(blocked)
-    worker.start()
-    time.sleep(0.3)
-    assert worker.is_alive(), "the call did not block: %r" % (worker.error or worker.result,)
-    start = time.monotonic()
-    term = _Runner(c.term)
-    term.start()
-    worker.join(JOIN_S)
-    term.join(JOIN_S)
-    assert not worker.is_alive(), "term() did not wake %s" % name
-    assert not term.is_alive(), "term() did not return"
-    assert isinstance(worker.error, zmq.ContextTerminated), worker.error
-    assert time.monotonic() - start < 2.0
-    assert term.error is None and c.closed
-
-
-# ---- close() and destroy() from another thread while a call blocks ----------------
-
 def _start_blocked(name):
     """A fresh context, and a worker thread blocked in the call ``name``."""
     setup, call = _BLOCKING[name]
@@ -511,6 +480,23 @@ def _start_blocked(name):
     assert worker.is_alive(), "the call did not block: %r" % (worker.error or worker.result,)
     return c, socks, worker
 
+
+@pytest.mark.parametrize("name", sorted(_BLOCKING))
+def test_term_wakes_a_blocked_call_with_context_terminated(name):
+    c, socks, worker = _start_blocked(name)
+    start = time.monotonic()
+    term = _Runner(c.term)
+    term.start()
+    worker.join(JOIN_S)
+    term.join(JOIN_S)
+    assert not worker.is_alive(), "term() did not wake %s" % name
+    assert not term.is_alive(), "term() did not return"
+    assert isinstance(worker.error, zmq.ContextTerminated), worker.error
+    assert time.monotonic() - start < 2.0
+    assert term.error is None and c.closed
+
+
+# ---- close() and destroy() from another thread while a call blocks ----------------
 
 @pytest.mark.cffi_only  # pyzmq: the process aborts in libzmq (signaler.cpp) or hangs
 @pytest.mark.parametrize("name", sorted(_BLOCKING))
