@@ -31,8 +31,9 @@
  *
  * The slot also carries the copy buffer and the socket handle, so the common
  * receive is a one-argument call (cheapest for CPython's cffi: no argument
- * tuple).  Python allocates it with ffi.new (zeroed, so OPEN): its memory
- * lives until the Socket object itself is deallocated, after its __del__. */
+ * tuple).  Python allocates it with ffi.new (zeroed, so OPEN), in a
+ * _SocketSlot shared by the Socket and its shadows: its memory lives until
+ * the last of them is deallocated, after their __del__. */
 
 enum {
     ZMQCFFI_SLOT_OPEN = 0,
