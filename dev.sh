@@ -63,7 +63,7 @@ nox=("$tools/bin/nox")
 
 case "$task" in
     test)
-        "${nox[@]}" -s tests -- "$@"
+        "${nox[@]}" -s tests apps -- "$@"
         ;;
     demo)
         "${nox[@]}" -s demo

@@ -1,6 +1,8 @@
 """The interpreter matrix: every session runs on CPython 3.11 and PyPy 3.9.
 
-    nox -s tests          the whole test suite, both interpreters
+    nox -s tests          the core test suite, both interpreters
+    nox -s apps           real pyzmq applications (Jupyter, ipyparallel, gevent,
+                          numpy) on zmq_cffi, in their newest versions, both interpreters
     nox -s demo           the demo and a short benchmark, both interpreters
     nox -s bench          the full benchmark, both interpreters, then the report
 
@@ -14,7 +16,7 @@ import nox
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["tests"]
+nox.options.sessions = ["tests", "apps"]
 
 PYTHONS = ["3.11", "pypy3.9"]
 RAW_DIR = os.path.join("bench", "results", "raw")
@@ -35,6 +37,23 @@ def tests(session):
     # source package comes first on sys.path: build its extension in place too.
     session.run("python", "zmq_cffi/build_ffi.py", silent=True)
     session.run("pytest", "-p", "no:cacheprovider", "--rootdir", ".", *session.posargs)
+
+
+# The applications written for pyzmq that tests_apps/ runs on zmq_cffi, unpinned:
+# each interpreter gets the newest versions pip finds for it.  pip also brings
+# pyzmq (they depend on it); the tests check that zmq_cffi is what they run.
+APP_PACKAGES = [
+    "pytest>=7", "pytest-timeout>=2", "tornado>=6.1", "numpy", "gevent",
+    "jupyter_client", "ipykernel", "ipyparallel",
+]
+
+
+@nox.session(python=PYTHONS)
+def apps(session):
+    """Run real pyzmq applications on zmq_cffi (extra pytest arguments after --)."""
+    session.install(*APP_PACKAGES)
+    _install_package(session)
+    session.run("pytest", "-p", "no:cacheprovider", "--rootdir", ".", "tests_apps", *session.posargs)
 
 
 def _bench_env(session):

@@ -29,6 +29,7 @@ from zmq_cffi.poll import Poller, select, zmq_poll
 from zmq_cffi._proxy import device, proxy, proxy_steerable
 from zmq_cffi.socket import Socket, SyncSocket
 from zmq_cffi.stopwatch import Stopwatch
+from zmq_cffi.switch import install_as_zmq
 from zmq_cffi.version import (
     __revision__,
     __version__,

@@ -133,7 +133,7 @@ def _warn_io_loop_ignored(obj: Any) -> None:
     )
 
 
-class Socket(_SyncSocket):
+class Socket(_SyncSocket["asyncio.Future[Any]"]):
     """A Socket whose send, recv and poll methods return asyncio Futures.
 
     Every method that could wait (``send*``, ``recv*``, ``poll``) returns an
@@ -884,7 +884,7 @@ class Poller(_SyncPoller):
         return future
 
 
-class Context(_SyncContext):
+class Context(_SyncContext[Socket]):
     """A Context whose sockets are ``zmq_cffi.asyncio.Socket``s.
 
     ``Context.instance()`` is separate from ``zmq_cffi.Context.instance()``;

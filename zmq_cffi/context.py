@@ -3,7 +3,7 @@ import atexit
 import os
 import threading
 import weakref
-from typing import Any, Dict, Optional, Type, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Dict, Generic, Optional, Type, TypeVar, Union
 
 from zmq_cffi._ffi import ffi, lib
 from zmq_cffi.constants import ContextOption, SocketOption
@@ -12,7 +12,12 @@ from zmq_cffi.utils.interop import shadow_address
 
 __all__ = ["Context"]
 
-_SocketT = TypeVar("_SocketT")
+if TYPE_CHECKING:
+    from zmq_cffi.socket import Socket
+
+# The socket class a Context makes, for type checkers: ``zmq.Context[zmq.Socket[bytes]]``
+# (Generic as in pyzmq 27, whose users annotate ``zmq.Context[Any]``).
+_SocketT = TypeVar("_SocketT", bound="Socket", covariant=True)
 
 # Set at interpreter exit: finalizers then never block on zmq_ctx_term.
 _exiting = False
@@ -44,7 +49,7 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-class Context:
+class Context(Generic[_SocketT]):
     """A ZeroMQ context, the factory and owner of sockets.
 
     Parameters

@@ -16,7 +16,7 @@ import pickle
 import random
 import warnings
 from time import monotonic as _monotonic
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, TypeVar, Union
 
 from zmq_cffi import _options
 from zmq_cffi._ffi import ffi, lib
@@ -149,7 +149,13 @@ class _EndpointContext:
             self._undo(self.addr)
 
 
-class Socket:
+# What a Socket's methods return, for type checkers: ``bytes``-like for
+# zmq_cffi.Socket, a Future for the asyncio Socket (Generic as in pyzmq 27,
+# whose users annotate ``zmq.Socket[Any]``).
+_ReturnT = TypeVar("_ReturnT", covariant=True)
+
+
+class Socket(Generic[_ReturnT]):
     """A ZeroMQ socket.
 
     These objects are normally made with :meth:`Context.socket`.
