@@ -741,3 +741,50 @@ def test_without_tornado_importing_zmqstream_raises_importerror():
                          timeout=30, cwd=root).stdout
     assert out.startswith("ImportError:")
     assert "tornado" in out
+
+
+@pytest.mark.parametrize("kind", ["plain", "asyncio"])
+def test_ioloop_close_all_fds_closes_the_socket_not_libzmqs_fd(kind):
+    # jupyter_client's ThreadedKernelClient.stop_channels() ends with
+    # IOLoop.close(all_fds=True).  Given a bare FD, tornado would os.close()
+    # libzmq's internal signaler FD and a later libzmq call would abort the
+    # process; given the Socket, it calls socket.close().  A child process,
+    # so that an abort fails this test instead of ending the run.
+    script = textwrap.dedent("""
+        import gc
+        import %(zmq)s as zmq, %(zmq)s.asyncio
+        from %(zmq)s.eventloop.zmqstream import ZMQStream
+        from tornado.ioloop import IOLoop
+
+        ctx = zmq.Context()
+        make = zmq.Context if "%(kind)s" == "plain" else %(zmq)s.asyncio.Context
+        sock = make(ctx).socket(zmq.PULL)
+        sock.linger = 0
+        port = sock.bind_to_random_port("tcp://127.0.0.1")
+        loop = IOLoop(make_current=False)
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # asyncio socket in a stream
+            stream = ZMQStream(sock, io_loop=loop)
+        stream.on_recv(lambda msg: None)
+        loop.close(all_fds=True)
+        print("closed:", sock.closed)
+        # libzmq must still work: the I/O thread's and the context's FDs are intact.
+        for _ in range(3):
+            push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
+            pull.rcvtimeo = 3000
+            p = pull.bind_to_random_port("tcp://127.0.0.1")
+            push.connect("tcp://127.0.0.1:%%d" %% p)
+            push.send(b"x")
+            assert pull.recv() == b"x"
+            push.close(linger=0)
+            pull.close(linger=0)
+        gc.collect()
+        ctx.destroy(linger=0)
+        print("ok")
+    """ % {"zmq": zmq.__name__, "kind": kind})
+    root = os.path.dirname(os.path.dirname(os.path.abspath(zmq.__file__)))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, cwd=root)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["closed:", "True", "ok"]

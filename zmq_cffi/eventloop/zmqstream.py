@@ -12,7 +12,8 @@ This is pyzmq's ``zmq.eventloop.zmqstream``::
 
 How it meets the loop
 ---------------------
-The socket's ``FD`` is registered with the IOLoop for reading.  That FD only
+The socket (through its ``fileno()``, libzmq's ``FD``) is registered with
+the IOLoop for reading.  That FD only
 says "look again": any libzmq call on the socket (a send, a receive, reading
 ``EVENTS``) may use up its signal while messages are waiting.  So the stream
 never trusts the FD alone: after every round of work, and after every change
@@ -144,7 +145,11 @@ class ZMQStream:
         self._send_callback: Optional[SendCallback] = None
         self._close_callback: Optional[Callable[[], Any]] = None
         self._recheck_scheduled = False
-        self.io_loop.add_handler(self._fd, self._handle_events, IOLoop.READ)
+        # Register the Socket, not its bare FD: IOLoop.close(all_fds=True)
+        # closes what was registered, and os.close() on libzmq's internal
+        # signaler FD aborts the process later inside libzmq.  Given the
+        # Socket, tornado calls socket.close() instead (as with pyzmq).
+        self.io_loop.add_handler(self._owner or socket, self._handle_events, IOLoop.READ)
         # The socket methods a stream offers directly, as pyzmq's does.
         self.bind = socket.bind
         self.bind_to_random_port = socket.bind_to_random_port
