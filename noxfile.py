@@ -25,7 +25,10 @@ RAW_DIR = os.path.join("bench", "results", "raw")
 def _install_package(session):
     # A fresh build each time: the extension must match the current sources.
     session.install("--force-reinstall", "--no-deps", ".")
-    session.install("cffi>=1.15")
+    session.install("cffi>=1.15", "setuptools>=61")
+    # Some tests start child interpreters from the checkout's root, where the
+    # source package comes first on sys.path: build its extensions in place too.
+    session.run("python", "setup.py", "-q", "build_ext", "--inplace", silent=True)
 
 
 @nox.session(python=PYTHONS)
@@ -33,9 +36,6 @@ def tests(session):
     """Run the test suite (extra pytest arguments after --)."""
     session.install("pytest>=7", "pytest-timeout>=2", "hypothesis>=6", "tornado>=6.1")
     _install_package(session)
-    # Some tests start child interpreters from the checkout's root, where the
-    # source package comes first on sys.path: build its extension in place too.
-    session.run("python", "zmq_cffi/build_ffi.py", silent=True)
     session.run("pytest", "-p", "no:cacheprovider", "--rootdir", ".", *session.posargs)
 
 

@@ -7,10 +7,12 @@ Zero-copy rules, which keep every pointer valid:
   under a token until libzmq calls the C release callback for the token.
 * The callback runs on any thread (often libzmq's I/O thread) and only records
   the token in a C queue; Python takes the queue later and drops the owners.
-* A Frame owns its ``zmq_msg_t`` through ``ffi.gc``; a memoryview obtained
-  from ``Frame.buffer`` holds the Frame, so it never outlives the message.
+* A Frame owns its ``zmq_msg_t`` through ``ffi.gc``; a memoryview of a Frame
+  (``memoryview(frame)``, ``frame.buffer``, ``numpy.frombuffer(frame)``)
+  holds the message itself, so it stays valid after the Frame is gone.
 """
 import itertools
+import sys
 import threading
 import time
 from typing import Any, Dict, Optional, Set, Union
@@ -179,7 +181,21 @@ class MessageTracker:
 _FINISHED_TRACKER = MessageTracker()
 
 
-class Frame:
+# The base that gives Frame the buffer protocol, so that memoryview(frame),
+# numpy.frombuffer(frame), struct and hashlib read the message in place:
+# each consumer's request ends in Frame.__buffer__.  CPython 3.12+ honours
+# __buffer__ on any class (PEP 688); PyPy does for subclasses of its
+# bufferable (numpy, through cpyext, needs that base too); CPython < 3.12
+# needs a C type, built only there (zmq_cffi/_bufferable.c).
+if sys.implementation.name == "pypy":
+    from __pypy__.bufferable import bufferable as _BufferBase
+elif sys.version_info >= (3, 12):
+    _BufferBase = object
+else:
+    from zmq_cffi._bufferable import Bufferable as _BufferBase
+
+
+class Frame(_BufferBase):  # type: ignore[misc,valid-type]
     """One message part, for sending and receiving without copies.
 
     Parameters
@@ -289,19 +305,29 @@ class Frame:
     def __bytes__(self) -> bytes:
         return self.bytes
 
-    @property
-    def buffer(self) -> memoryview:
-        """A read-only memoryview of the content, without copying.
+    def __buffer__(self, flags: int = 0) -> memoryview:
+        """The buffer protocol (``memoryview(frame)``): a view of the content.
 
-        The view keeps the content alive for as long as the view lives, even
-        after the Frame itself is gone.
+        No copy is made, and the view keeps the content alive by itself.
+        A received frame is writable, as in pyzmq (over ``inproc://`` its
+        memory may be the sender's zero-copy buffer); a frame made from
+        data is as writable as that data (read-only for ``bytes``).
         """
         if self._msg is None:
             return memoryview(self._bytes)
         if self._data is not None:
             view = memoryview(self._data)  # zero-copy frame: the sender's own object
-            return (view if view.format == "B" else view.cast("B")).toreadonly()
-        return memoryview(ffi.buffer(self._owner, lib.zmq_msg_size(self._msg))).toreadonly()
+            return view if view.format == "B" and view.ndim == 1 else view.cast("B")
+        return memoryview(ffi.buffer(self._owner, lib.zmq_msg_size(self._msg)))
+
+    @property
+    def buffer(self) -> memoryview:
+        """A memoryview of the content, without copying (``memoryview(frame)``).
+
+        The view keeps the content alive for as long as the view lives, even
+        after the Frame itself is gone.
+        """
+        return self.__buffer__(0)
 
     def fast_copy(self) -> "Frame":
         """A new Frame sharing this frame's content (no data copy)."""
