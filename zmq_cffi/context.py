@@ -2,6 +2,7 @@
 import atexit
 import os
 import threading
+import warnings
 import weakref
 from typing import TYPE_CHECKING, Any, Dict, Generic, Optional, Type, TypeVar, Union
 
@@ -29,6 +30,12 @@ def _at_exit() -> None:
 
 
 atexit.register(_at_exit)
+
+def _terminate(handle: Any) -> None:
+    """``zmq_ctx_term``, retried after EINTR (the reaper thread of Context.__del__)."""
+    while lib.zmq_ctx_term(handle) != 0 and ffi.errno == lib.EINTR:
+        pass
+
 
 # Every live Context, so a forked child can disown them all (see _after_fork).
 _live_contexts: "weakref.WeakSet[Context]" = weakref.WeakSet()
@@ -184,11 +191,15 @@ class Context(Generic[_SocketT]):
         """
         if self._closed:
             return
+        self._close_sockets(linger)
+        self.term()
+
+    def _close_sockets(self, linger: Optional[int]) -> None:
+        """Close every socket of this context (orphans too), with ``linger``."""
         for sock in list(self._sockets):
             if not sock.closed:
                 sock.close(linger=linger)
         self._close_orphans(linger)
-        self.term()
 
     def _stop_sockets(self) -> None:
         """Make every socket call but close() raise ContextTerminated, from now on.
@@ -236,13 +247,31 @@ class Context(Generic[_SocketT]):
         self.destroy()
 
     def __del__(self) -> None:
-        # Guard against a half-built object and never block at exit.
+        """A Context collected without ``term()``: terminated in the background.
+
+        A finalizer must never block, and ``zmq_ctx_term`` waits for the
+        messages its sockets still hold under LINGER (-1 by default: for ever,
+        if the peer never comes).  So the sockets are closed with their own
+        LINGER, as ``close()`` would, and a daemon thread terminates the
+        context: queued messages still go out if their peer appears while the
+        process lives, and the program goes on at once.  At interpreter exit
+        nothing is terminated (see ``_at_exit``).
+        """
+        # Guard against a half-built object, a forked child, and exit.
         if getattr(self, "_closed", True) or self._shadow or _exiting:
             return
         if self._pid != os.getpid():
             return
+        warnings.warn("Unclosed context %r (terminated in the background)" % (self,),
+                      ResourceWarning, source=self)
         # Sockets hold their context, so any left here are garbage too.
-        self.destroy(linger=0)
+        self._close_sockets(None)
+        handle = self._handle
+        object.__setattr__(self, "_closed", True)
+        object.__setattr__(self, "_handle", ffi.NULL)
+        _live_contexts.discard(self)
+        threading.Thread(target=_terminate, args=(handle,), daemon=True,
+                         name="zmq_cffi-context-reaper").start()
 
     # ---- sockets -------------------------------------------------------------
 
