@@ -87,7 +87,8 @@ def jupyter_home(tmp_path_factory):
             spec_dir = dirs["JUPYTER_DATA_DIR"] / "kernels" / spec_name
             spec_dir.mkdir(parents=True)
             spec = {"argv": argv, "display_name": spec_name, "language": "python",
-                    "interrupt_mode": "signal", "env": env}
+                    "interrupt_mode": "signal", "env": env,
+                    "metadata": {"supported_encryption": ["curve"]}}
             (spec_dir / "kernel.json").write_text(json.dumps(spec))
         yield root
 
@@ -98,11 +99,11 @@ def kernel_env(switched=True):
         k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
-def start_kernel(root, spec=SPEC_SWITCHED, env=None):
+def start_kernel(root, spec=SPEC_SWITCHED, env=None, transport="tcp", ip="127.0.0.1", **kw):
     name = "kernel-%s.json" % uuid.uuid4().hex[:8]
-    km = KernelManager(kernel_name=spec, ip="127.0.0.1", transport="tcp",
+    km = KernelManager(kernel_name=spec, ip=ip, transport=transport,
                        connection_file=str(root / "runtime" / name))
-    km.start_kernel(env=kernel_env() if env is None else env, cwd=str(root))
+    km.start_kernel(env=kernel_env() if env is None else env, cwd=str(root), **kw)
     kc = km.client()
     assert isinstance(kc, BlockingKernelClient)
     kc.start_channels()
@@ -207,6 +208,45 @@ def test_start_kernel_env_switches_the_kernel(jupyter_home):
         stop_kernel(km, kc)
 
 
+def test_ipc_transport(jupyter_home):
+    ipc_dir = jupyter_home / "ipc"
+    ipc_dir.mkdir(exist_ok=True)
+    km, kc = start_kernel(jupyter_home, transport="ipc", ip=str(ipc_dir / "k"))
+    try:
+        assert kc.shell_channel.socket.getsockopt(zmq.LAST_ENDPOINT).decode().startswith(
+            "ipc://" + str(ipc_dir))
+        assert_kernel_runs_zmq_cffi(kernel_report(kc))
+        reply, outputs = execute(kc, "print('over ipc'); 1 + 1")
+        assert stdout_of(outputs) == "over ipc\n" and results_of(outputs) == ["2"]
+    finally:
+        stop_kernel(km, kc)
+
+
+@pytest.mark.skipif(not KernelManager.class_traits().get("transport_encryption"),
+                    reason="this jupyter_client (%s) has no transport_encryption" % jupyter_client.__version__)
+def test_curve_encrypted_kernel(jupyter_home):
+    """jupyter_client >= 8.7 provisions CurveZMQ keys: both ends run CURVE on zmq_cffi."""
+    km, kc = start_kernel(jupyter_home, transport_encryption="required")
+    try:
+        assert km.curve_publickey and km.curve_secretkey
+        sock = kc.shell_channel.socket
+        assert sock.getsockopt(zmq.MECHANISM) == zmq.CURVE
+        assert sock.getsockopt(zmq.CURVE_SERVERKEY) == km.curve_publickey
+        assert_kernel_runs_zmq_cffi(kernel_report(kc))
+        reply, outputs = execute(kc, textwrap.dedent("""
+            import zmq
+            _k = get_ipython().kernel
+            print(_k.control_stream.socket.getsockopt(zmq.MECHANISM) == zmq.CURVE,
+                  _k.control_stream.socket.getsockopt(zmq.CURVE_SERVER))
+        """))
+        assert reply["content"]["status"] == "ok", reply["content"]
+        assert stdout_of(outputs) == "True 1\n"
+        reply, outputs = execute(kc, "'encrypted'")
+        assert results_of(outputs) == ["'encrypted'"]
+    finally:
+        stop_kernel(km, kc)
+
+
 # -- blocking client ----------------------------------------------------------------
 
 def test_execute_stdout_and_result(kernel):
@@ -304,6 +344,25 @@ def test_comm_binary_buffers_round_trip(kernel):
     assert len(buffers) == 2
     assert bytes(buffers[0]) == small[::-1]
     assert bytes(buffers[1]) == big[::-1]
+
+
+def test_stdin_input_request(kernel):
+    """input() in the kernel: an input_request on the stdin channel, answered by
+    the client (ipykernel waits for it with zmq.select on its stdin socket)."""
+    _km, kc = kernel
+    prompts = []
+
+    def stdin_hook(msg):
+        prompts.append(msg["content"]["prompt"])
+        kc.input("zmq_cffi user")
+
+    outputs = []
+    reply = kc.execute_interactive("name = input('who? '); print('hi', name)", timeout=REPLY,
+                                   output_hook=outputs.append, allow_stdin=True,
+                                   stdin_hook=stdin_hook)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert prompts == ["who? "]
+    assert stdout_of(outputs).endswith("hi zmq_cffi user\n")
 
 
 def test_display_data(kernel):

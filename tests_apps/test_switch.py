@@ -32,7 +32,8 @@ SUBMODULES = [
     "auth.asyncio", "auth.certs", "log", "log.handlers", "ssh", "ssh.tunnel", "decorators",
     "eventloop", "eventloop.zmqstream", "eventloop.future", "eventloop.ioloop",
     "utils", "utils.jsonapi", "utils.monitor", "utils.z85", "utils.interop", "utils.strtypes",
-    "utils.win32",
+    "utils.win32", "green", "green.core", "green.poll", "green.device", "green.eventloop",
+    "green.eventloop.zmqstream", "green.eventloop.ioloop",
 ]
 
 # What an unswitched / switched child reports about its zmq.
