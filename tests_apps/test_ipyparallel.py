@@ -114,16 +114,17 @@ def cluster(tmp_path_factory):
         profile = ProfileDir.create_profile_dir(str(root / "profile_zmq_cffi"))
         c = ipp.Cluster(n=2, profile_dir=profile.location, controller_ip="127.0.0.1",
                         engine_timeout=STARTUP, shutdown_atexit=True)
+        state = {"cluster": c, "client": None, "stopped": False}
         c.start_cluster_sync()
         try:
-            rc = c.connect_client_sync()
+            state["client"] = rc = c.connect_client_sync()
             rc.wait_for_engines(2, timeout=STARTUP)
-            state = {"cluster": c, "client": rc, "stopped": False}
             yield state
         finally:
-            if not state.get("stopped"):
+            if not state["stopped"]:
                 try:
-                    state["client"].close()
+                    if state["client"] is not None:
+                        state["client"].close()
                 finally:
                     c.stop_cluster_sync()
 
@@ -157,7 +158,7 @@ def test_every_cluster_process_runs_zmq_cffi(cluster):
         assert report["cffi_ext_loaded"], (pid, report)
         assert not report["pyzmq_ext_loaded"], (pid, report)
     # inside the engines
-    reports = rc[:].apply_sync(_engine_report)
+    reports = rc[:].apply_async(_engine_report).get(timeout=TIMEOUT)
     assert sorted(r["pid"] for r in reports) == sorted(engines)
     for report in reports:
         assert report["name"] == "zmq_cffi" and report["cffi_is_zmq"], report
@@ -168,11 +169,11 @@ def test_every_cluster_process_runs_zmq_cffi(cluster):
 def test_apply_sync(cluster):
     rc = cluster["client"]
     dview = rc[:]
-    assert dview.apply_sync(remote(lambda x, y: x * y), 6, 7) == [42, 42]
-    pids = dview.apply_sync(os.getpid)
+    assert dview.apply_async(remote(lambda x, y: x * y), 6, 7).get(timeout=TIMEOUT) == [42, 42]
+    pids = dview.apply_async(os.getpid).get(timeout=TIMEOUT)
     assert len(set(pids)) == 2
     # one engine, with kwargs
-    assert rc[0].apply_sync(remote(lambda a, b=1: a - b), 10, b=3) == 7
+    assert rc[0].apply_async(remote(lambda a, b=1: a - b), 10, b=3).get(timeout=TIMEOUT) == 7
     # async, bounded
     ar = dview.apply_async(remote(lambda: "done"))
     assert ar.get(timeout=TIMEOUT) == ["done", "done"]
@@ -181,9 +182,9 @@ def test_apply_sync(cluster):
 def test_map(cluster):
     rc = cluster["client"]
     expected = [x * x for x in range(64)]
-    assert rc[:].map_sync(remote(lambda x: x * x), range(64)) == expected
+    assert rc[:].map_async(remote(lambda x: x * x), range(64)).get(timeout=TIMEOUT) == expected
     lview = rc.load_balanced_view()
-    assert lview.map_sync(remote(lambda x: x * x), range(64)) == expected
+    assert lview.map_async(remote(lambda x: x * x), range(64)).get(timeout=TIMEOUT) == expected
     ar = lview.map_async(remote(lambda x: (x, __import__("os").getpid())), range(40), chunksize=2)
     results = ar.get(timeout=TIMEOUT)
     assert [x for x, _pid in results] == list(range(40))
@@ -193,10 +194,10 @@ def test_map(cluster):
 def test_remote_error(cluster):
     rc = cluster["client"]
     with pytest.raises(ipp.error.CompositeError) as info:
-        rc[:].apply_sync(remote(lambda: 1 / 0))
+        rc[:].apply_async(remote(lambda: 1 / 0)).get(timeout=TIMEOUT)
     assert "ZeroDivisionError" in str(info.value)
     with pytest.raises(ipp.error.RemoteError) as info:
-        rc.load_balanced_view().apply_sync(remote(lambda: {}["missing"]))
+        rc.load_balanced_view().apply_async(remote(lambda: {}["missing"])).get(timeout=TIMEOUT)
     assert info.value.ename == "KeyError"
 
 
@@ -212,8 +213,8 @@ def test_push_pull_numpy(cluster, nbytes, dtype):
     else:
         arr = rng.integers(0, np.iinfo(dtype).max, size=count, dtype=dtype)
     arr = arr.reshape(-1, 4) if count % 4 == 0 else arr
-    dview.push({"pushed": arr}, block=True)
-    described = dview.apply_sync(_describe_array, "pushed")
+    dview.push({"pushed": arr}, block=False).get(timeout=TIMEOUT)
+    described = dview.apply_async(_describe_array, "pushed").get(timeout=TIMEOUT)
     print("engine arrays' memory:", sorted({d["root"] for d in described}))
     for d in described:
         assert d["type"] == "ndarray" and np.dtype(d["dtype"]) == arr.dtype, d
@@ -225,7 +226,7 @@ def test_push_pull_numpy(cluster, nbytes, dtype):
         assert not d["owndata"], d
         assert d["root"] not in ("builtins.bytes", "builtins.bytearray"), d
         assert d["root"].startswith("_cffi_backend.") or d["root"].endswith(".Frame"), d
-    pulled = dview.pull("pushed", block=True)
+    pulled = dview.pull("pushed", block=False).get(timeout=TIMEOUT)
     assert len(pulled) == 2
     for back in pulled:
         assert back.dtype == arr.dtype and back.shape == arr.shape
@@ -237,22 +238,23 @@ def test_push_pull_numpy(cluster, nbytes, dtype):
         assert type(root).__module__ == "_cffi_backend" or isinstance(root, zmq.Frame), type(root)
         print("client array's memory:", type(root))
     # the engine computes with it
-    sums = dview.apply_sync(remote(lambda name: float(globals()[name].astype("float64").sum())), "pushed")
+    total = remote(lambda name: float(globals()[name].astype("float64").sum()))
+    sums = dview.apply_async(total, "pushed").get(timeout=TIMEOUT)
     assert sums == [pytest.approx(float(arr.astype(np.float64).sum()), rel=1e-9)] * 2
 
 
 def test_numpy_arguments_and_results(cluster):
     rc = cluster["client"]
     arr = np.arange(1 << 20, dtype=np.float64)  # 8 MB
-    doubled = rc[:].apply_sync(remote(lambda a: a * 2), arr)
+    doubled = rc[:].apply_async(remote(lambda a: a * 2), arr).get(timeout=TIMEOUT)
     for out in doubled:
         assert np.array_equal(out, arr * 2)
     # scatter/gather split and rebuild a large array across the engines
     dview = rc[:]
-    dview.scatter("part", arr, block=True)
-    sizes = dview.apply_sync(remote(lambda: len(globals()["part"])))
+    dview.scatter("part", arr, block=False).get(timeout=TIMEOUT)
+    sizes = dview.apply_async(remote(lambda: len(globals()["part"]))).get(timeout=TIMEOUT)
     assert sum(sizes) == arr.size and len(sizes) == 2
-    assert np.array_equal(dview.gather("part", block=True), arr)
+    assert np.array_equal(dview.gather("part", block=False).get(timeout=TIMEOUT), arr)
 
 
 def test_push_tracked_zero_copy_send(cluster):
@@ -262,7 +264,8 @@ def test_push_tracked_zero_copy_send(cluster):
     ar.wait_for_send(timeout=TIMEOUT)
     assert ar.sent
     ar.get(timeout=TIMEOUT)
-    assert rc[:].apply_sync(remote(lambda: float(globals()["tracked"].sum()))) == [float(1 << 20)] * 2
+    total = remote(lambda: float(globals()["tracked"].sum()))
+    assert rc[:].apply_async(total).get(timeout=TIMEOUT) == [float(1 << 20)] * 2
 
 
 def test_close_client_and_stop_cluster(cluster):
@@ -277,7 +280,7 @@ def test_close_client_and_stop_cluster(cluster):
     # a second client, closed at once, then the main one
     rc2 = c.connect_client_sync()
     rc2.wait_for_engines(2, timeout=TIMEOUT)
-    assert rc2[:].apply_sync(remote(lambda: 1)) == [1, 1]
+    assert rc2[:].apply_async(remote(lambda: 1)).get(timeout=TIMEOUT) == [1, 1]
     rc2.close()
     rc.close()
     assert rc._closed and rc2._closed
@@ -289,7 +292,7 @@ def test_close_client_and_stop_cluster(cluster):
     assert time.monotonic() - start < STARTUP
     deadline = time.monotonic() + 30
     for pid in [controller] + engines + [p.pid for p in children]:
-        while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+        while _running(pid):
             assert time.monotonic() < deadline, "process %d still running" % pid
             time.sleep(0.1)
     for launcher in launchers:
@@ -304,6 +307,13 @@ def test_close_client_and_stop_cluster(cluster):
         # stopped by a signal or exited; never SIGABRT/SIGSEGV
         assert code not in (-signal.SIGABRT, -signal.SIGSEGV, 134, 139), (
             launcher.identifier, launcher.stop_data, output[-3000:])
+
+
+def _running(pid):
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def _traceback_ends(output):

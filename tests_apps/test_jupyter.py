@@ -182,14 +182,14 @@ def kernel(jupyter_home):
 def test_versions_and_this_process():
     import ipykernel
     assert zmq is zmq_cffi
-    # the client side's sockets are zmq_cffi's
-    km = KernelManager()
-    assert isinstance(km.context, zmq_cffi.Context)
     print("jupyter_client", jupyter_client.__version__, "ipykernel", ipykernel.__version__)
 
 
 def test_kernel_spec_env_switches_the_kernel(kernel):
-    _km, kc = kernel
+    km, kc = kernel
+    # the client side's sockets are zmq_cffi's
+    assert isinstance(km.context, zmq_cffi.Context)
+    assert isinstance(kc.shell_channel.socket, zmq_cffi.Socket)
     assert_kernel_runs_zmq_cffi(kernel_report(kc))
 
 
