@@ -502,12 +502,15 @@ THREADED_CLIENT = textwrap.dedent("""
 
 
 def test_threaded_client_and_stop_channels(jupyter_home, python, tmp_path):
+    """The client program runs under ``python -m zmq_cffi.run`` from an unswitched
+    environment, with the plain kernel spec: the kernel it starts is switched only
+    by inheriting the program's environment."""
     script = tmp_path / "threaded_client.py"
     script.write_text(THREADED_CLIENT)
-    env = switched_environ()
-    proc = subprocess.run([python, str(script), str(jupyter_home), SPEC_SWITCHED, str(STARTUP)],
-                          env=env, cwd=str(tmp_path), capture_output=True, text=True,
-                          timeout=STARTUP + 3 * REPLY)
+    proc = subprocess.run([python, "-m", "zmq_cffi.run", str(script), str(jupyter_home), SPEC_PLAIN,
+                           str(STARTUP)],
+                          env=kernel_env(switched=False), cwd=str(tmp_path), capture_output=True,
+                          text=True, timeout=STARTUP + 3 * REPLY)
     detail = "exit %s\nstdout:\n%s\nstderr:\n%s" % (proc.returncode, proc.stdout, proc.stderr[-4000:])
     assert proc.returncode == 0, detail  # -6 is the abort stop_channels() used to cause
     assert "Assertion failed" not in proc.stderr, detail
