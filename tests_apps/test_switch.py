@@ -336,12 +336,6 @@ def test_switched_child_install_as_zmq_again_is_a_no_op(python, switched_env, tm
     assert_cffi(reports(proc.stdout)[0])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "switch._is_shim() recognises the stand-in package by its path, relative to the "
-    "zmq_cffi that was imported: when the shim on PYTHONPATH belongs to another copy "
-    "of zmq_cffi (a checkout's source tree first on sys.path for `python -c`/`-m` run "
-    "in it, with zmq_cffi also installed), install_as_zmq() takes the shim for pyzmq "
-    "and the child's `import zmq` raises RuntimeError"))
 def test_shim_of_another_zmq_cffi_copy_still_switches(python, switched_env, tmp_path):
     import shutil
     copy_dir = tmp_path / "copy"

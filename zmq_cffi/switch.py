@@ -79,9 +79,12 @@ def _switched_on() -> bool:
 
 
 def _is_shim(module: Any) -> bool:
-    """True for the stand-in package of zmq_cffi.run (it calls us while importing)."""
-    path = getattr(module, "__file__", None) or ""
-    return os.path.dirname(os.path.dirname(os.path.abspath(path))) == SHIM_DIR
+    """True for the stand-in package of zmq_cffi.run (it calls us while importing).
+
+    By a marker, not by path: the shim on PYTHONPATH may belong to another
+    copy of zmq_cffi than the one imported (a source checkout as cwd).
+    """
+    return getattr(module, "_ZMQ_CFFI_SHIM", False) is True
 
 
 def install_as_zmq() -> None:
