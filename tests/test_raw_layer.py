@@ -88,6 +88,20 @@ def test_slot_close_waits_for_the_last_call_to_leave():
     assert lib.zmq_ctx_term(ctx) == 0
 
 
+def test_slot_refuses_a_second_thread_and_admits_its_owner_again():
+    ctx = lib.zmq_ctx_new()
+    handle = lib.zmq_socket(ctx, lib.ZMQ_PAIR)
+    slot = _new_slot(handle)
+    slot.busy, slot.owner = 1, 12345  # as if another thread were inside a call
+    assert lib.zmqcffi_send(slot, b"x", 1, lib.ZMQ_DONTWAIT) == -lib.ZMQCFFI_EINUSE
+    assert slot.busy == 1 and slot.owner == 12345  # the refusal left no trace
+    slot.busy, slot.owner = 0, 0  # it left: this thread may call now
+    assert lib.zmqcffi_send(slot, b"x", 1, lib.ZMQ_DONTWAIT) == -lib.EAGAIN  # no peer
+    assert slot.busy == 0 and slot.owner == 0  # the caller gave it back
+    assert lib.zmqcffi_slot_close(slot, 0) == 0
+    assert lib.zmq_ctx_term(ctx) == 0
+
+
 def test_zero_copy_release_callback_frees_the_owner():
     from zmq_cffi.frame import _zero_copy
 

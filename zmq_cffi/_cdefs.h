@@ -302,7 +302,9 @@ typedef struct {
     int linger;
     int timed;
     long long started_ms;
+    uintptr_t owner;
 } zmqcffi_slot_t;
+#define ZMQCFFI_EINUSE ...
 
 void zmqcffi_slot_release(zmqcffi_slot_t *slot);
 long long zmqcffi_slot_waited_ms(zmqcffi_slot_t *slot, int events);

@@ -58,7 +58,11 @@ typedef struct {
     int linger;   /* LINGER to set just before zmq_close, or KEEP */
     int timed;    /* ZMQ_POLLIN: RCVTIMEO > 0, ZMQ_POLLOUT: SNDTIMEO > 0 */
     long long started_ms;  /* when the last blocking call of a timed kind began */
+    uintptr_t owner;  /* the thread inside a call (pthread_self), 0 when none */
 } zmqcffi_slot_t;
+
+/* A call refused because another thread is inside a call on the socket. */
+#define ZMQCFFI_EINUSE (ZMQ_HAUSNUMERO + 900)
 
 /* ---- when a timed blocking call began ------------------------------------
  * A signal interrupts a blocking recv/send with EINTR; Python runs its
@@ -122,8 +126,18 @@ static void zmqcffi_slot_finish_close(zmqcffi_slot_t *slot)
     }
 }
 
+static uintptr_t zmqcffi_thread_id(void)
+{
+    return (uintptr_t)pthread_self();
+}
+
 static void zmqcffi_slot_leave(zmqcffi_slot_t *slot)
 {
+    /* The owner gives the socket up before leaving (see slot_enter_if).
+     * Only the owner ever writes its own id, so a plain load suffices, and
+     * the release store is ordered before the busy decrement below. */
+    if (__atomic_load_n(&slot->owner, __ATOMIC_RELAXED) == zmqcffi_thread_id())
+        __atomic_store_n(&slot->owner, 0, __ATOMIC_RELEASE);
     if (__atomic_sub_fetch(&slot->busy, 1, __ATOMIC_SEQ_CST) == 0
         && __atomic_load_n(&slot->state, __ATOMIC_SEQ_CST) == ZMQCFFI_SLOT_CLOSING)
         zmqcffi_slot_finish_close(slot);
@@ -132,16 +146,37 @@ static void zmqcffi_slot_leave(zmqcffi_slot_t *slot)
 /* 0 if the caller may call libzmq (and must leave afterwards), else -errno.
  * busy is raised before state is read, and close() sets state before it
  * reads busy, so either the caller sees CLOSING or close() sees it busy.
- * allow_stopped: the call may go on while the context terminates. */
+ * allow_stopped: the call may go on while the context terminates.
+ *
+ * One thread at a time: libzmq sockets are not thread-safe, and a second
+ * thread inside a call on the same socket corrupts it or aborts the process
+ * (two receives also share slot->msg).  The thread that raises busy from 0
+ * becomes the owner; any other thread that finds busy > 0 is refused with
+ * ZMQCFFI_EINUSE (it never touches libzmq).  The owner may enter again (a
+ * socket listed twice in one poll, proxy(s, s)).  The owner clears owner
+ * before lowering busy, so a newcomer sees either 0 or the true owner: a
+ * stale id, which could be its own, is never left behind.  close() from
+ * another thread does not enter, and stays allowed. */
 static int zmqcffi_slot_enter_if(zmqcffi_slot_t *slot, int allow_stopped)
 {
-    int state;
-    __atomic_add_fetch(&slot->busy, 1, __ATOMIC_SEQ_CST);
+    int state, first;
+    uintptr_t self = zmqcffi_thread_id();
+    first = __atomic_add_fetch(&slot->busy, 1, __ATOMIC_SEQ_CST) == 1;
+    if (first)
+        __atomic_store_n(&slot->owner, self, __ATOMIC_RELEASE);
     state = __atomic_load_n(&slot->state, __ATOMIC_SEQ_CST);
-    if (state == ZMQCFFI_SLOT_OPEN || (state == ZMQCFFI_SLOT_STOPPED && allow_stopped))
-        return 0;
-    zmqcffi_slot_leave(slot);
-    return state == ZMQCFFI_SLOT_STOPPED ? -ETERM : -ENOTSOCK;
+    if (state != ZMQCFFI_SLOT_OPEN && !(state == ZMQCFFI_SLOT_STOPPED && allow_stopped)) {
+        /* Closed or terminated says more than "in use", so it comes first. */
+        zmqcffi_slot_leave(slot);
+        return state == ZMQCFFI_SLOT_STOPPED ? -ETERM : -ENOTSOCK;
+    }
+    if (!first && __atomic_load_n(&slot->owner, __ATOMIC_ACQUIRE) != self) {
+        /* Through slot_leave: if the owner left meanwhile and a close() was
+         * deferred to the last thread out, that is now this one. */
+        zmqcffi_slot_leave(slot);
+        return -ZMQCFFI_EINUSE;
+    }
+    return 0;
 }
 
 static int zmqcffi_slot_enter(zmqcffi_slot_t *slot)

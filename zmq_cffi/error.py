@@ -1,4 +1,6 @@
 """Exceptions of zmq_cffi, and the one place where errno becomes an exception."""
+from errno import EBUSY as _EBUSY
+from errno import EINTR  # noqa: F401 - pyzmq's zmq.error exports it
 from typing import Optional, Union
 
 from zmq_cffi._ffi import ffi, lib
@@ -66,7 +68,11 @@ class ZMQError(ZMQBaseError):
         else:
             # Old code passes only a message: ZMQError("text").
             self.strerror = str(errno) if msg is None else msg
-        super().__init__(self.strerror)
+        # args as in pyzmq: what was given, errno first (code reads e.args[0]).
+        if msg is None:
+            super().__init__(errno)
+        else:
+            super().__init__(errno, msg)
 
     def __str__(self) -> str:
         return self.strerror
@@ -172,10 +178,13 @@ def error_for(errno: int, detail: Optional[str] = None) -> ZMQError:
     cls = _CLASS_FOR_ERRNO.get(errno)
     if cls is not None:
         return cls()
+    if errno == lib.ZMQCFFI_EINUSE:  # refused by the socket's guard (_helpers.c)
+        return ZMQError(_EBUSY, "Socket in use by another thread%s: ZeroMQ sockets are not "
+                        "thread-safe (give each thread its own socket; pass messages "
+                        "between threads over inproc://)" % (" (%s)" % detail if detail else ""))
     err = ZMQError(errno)
     if detail:
         err.strerror = "%s (%s)" % (err.strerror, detail)
-        err.args = (err.strerror,)
     return err
 
 

@@ -15,6 +15,7 @@ import os
 import pickle
 import random
 import warnings
+import weakref
 from time import monotonic as _monotonic
 from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, TypeVar, Union
 
@@ -22,12 +23,13 @@ from zmq_cffi import _options
 from zmq_cffi._ffi import ffi, lib
 from zmq_cffi.constants import (
     COPY_THRESHOLD,
+    IPC_PATH_MAX_LEN,
     Event,
     PollEvent,
     SocketOption,
     SocketType,
 )
-from zmq_cffi.context import Context
+from zmq_cffi.context import Context, declared_attribute
 from zmq_cffi.error import ZMQBindError, ZMQError, ZMQVersionError, error_for, strerror
 from zmq_cffi.frame import _FINISHED_TRACKER, Frame, MessageTracker, _zero_copy
 from zmq_cffi.poll import poll_items, shadow_closes
@@ -88,7 +90,7 @@ class _SocketSlot:
     in progress then).
     """
 
-    __slots__ = ("c", "rx_buf", "rx_view", "context")
+    __slots__ = ("c", "rx_buf", "rx_view", "context", "socket_type")
 
     def __init__(self, handle: Any, owned: bool, context: Optional[Context] = None) -> None:
         # Owned by ffi.new, not ffi.gc: cffi runs ffi.gc destructors as
@@ -105,6 +107,10 @@ class _SocketSlot:
         self.rx_buf = rx_buf  # owns the memory slot.buf points to
         self.rx_view = ffi.buffer(rx_buf)
         self.context = context  # of the Socket that created the libzmq socket
+        # Known to the Socket that made it: a shadow sharing this slot takes
+        # it from here instead of asking libzmq, which another thread may be
+        # using right now (the guard would refuse the call).
+        self.socket_type = -1
 
     def __del__(self) -> None:
         lib.zmqcffi_slot_release(self.c)
@@ -132,21 +138,37 @@ _slots_by_address: Dict[int, _SocketSlot] = {}
 
 
 class _EndpointContext:
-    """What bind/connect return: usable as ``with sock.bind(url):`` to undo it."""
+    """What bind/connect return: usable as ``with sock.bind(url):`` to undo it.
 
-    __slots__ = ("socket", "addr", "_undo")
+    ``kind`` is ``"bind"`` or ``"connect"``; ``addr`` is what the block undoes
+    (for a bind, the endpoint libzmq resolved, so ``tcp://127.0.0.1:0`` and
+    ``ipc://*`` unbind the port or path actually bound).
+    """
 
-    def __init__(self, socket: "Socket", addr: str, undo: Callable[[str], None]) -> None:
+    __slots__ = ("socket", "kind", "addr")
+
+    def __init__(self, socket: "Socket", kind: str, addr: str) -> None:
         self.socket = socket
+        self.kind = kind
         self.addr = addr
-        self._undo = undo
 
     def __enter__(self) -> "Socket":
         return self.socket
 
     def __exit__(self, *exc_info: Any) -> None:
-        if not self.socket.closed:
-            self._undo(self.addr)
+        if self.socket.closed:
+            return
+        if self.kind == "bind":
+            self.socket.unbind(self.addr)
+        else:
+            self.socket.disconnect(self.addr)
+
+    def __repr__(self) -> str:
+        return "<SocketContext(%s=%r)>" % (self.kind, self.addr)
+
+
+#: pyzmq's name for the class.
+_SocketContext = _EndpointContext
 
 
 # What a Socket's methods return, for type checkers: ``bytes``-like for
@@ -198,13 +220,23 @@ class Socket(Generic[_ReturnT]):
     _disowned: Optional[str]
     _monitor_socket: Optional["Socket"]
     _pid: int
+    _shadow_ref: Optional["weakref.ReferenceType[Socket]"]
 
-    def __init__(self, context: Optional[Context] = None, socket_type: int = -1, *,
-                 shadow: Union[int, "Socket"] = 0, copy_threshold: Optional[int] = None) -> None:
+    def __init__(self, ctx_or_socket: Union[Context, "Socket", None] = None, socket_type: int = -1, *,
+                 shadow: Union[int, "Socket"] = 0, copy_threshold: Optional[int] = None,
+                 **options: Any) -> None:
         setattr_ = object.__setattr__
         setattr_(self, "_closed", True)  # until the handle exists (for __del__)
+        context = ctx_or_socket
+        if "context" in options and context is None:  # zmq_cffi's old name for the first parameter
+            context = options.pop("context")
+        for name in options:
+            if name.upper() not in SocketOption.__members__:
+                raise TypeError("%s() got an unexpected keyword argument %r (not a socket option)"
+                                % (type(self).__name__, name))
         if isinstance(context, Socket) and not shadow:
             context, shadow = None, context
+        setattr_(self, "_shadow_ref", weakref.ref(shadow) if isinstance(shadow, Socket) else None)
         shared = None
         if shadow:
             if isinstance(shadow, Socket):
@@ -251,19 +283,38 @@ class Socket(Generic[_ReturnT]):
         setattr_(self, "_pid", os.getpid())
         setattr_(self, "copy_threshold", COPY_THRESHOLD if copy_threshold is None else copy_threshold)
         setattr_(self, "_closed", False)
-        if shadow:
+        if shared is not None:
+            socket_type = shared.socket_type
+        elif shadow:
             socket_type = self.get(SocketOption.TYPE)
-            if shared is None:  # timeouts set elsewhere (see _after_signal)
-                for option in (SocketOption.RCVTIMEO, SocketOption.SNDTIMEO):
-                    lib.zmqcffi_slot_note_option(holder.c, option, self.get(option))
+            # Timeouts set elsewhere (see _after_signal).
+            for option in (SocketOption.RCVTIMEO, SocketOption.SNDTIMEO):
+                lib.zmqcffi_slot_note_option(holder.c, option, self.get(option))
         try:
             socket_type = SocketType(socket_type)
         except ValueError:
             pass
         setattr_(self, "socket_type", socket_type)
+        if not shadow:
+            holder.socket_type = socket_type
         context._add_socket(self)
         if not shadow:
             _slots_by_address[_address_of(handle)] = holder
+        if options:
+            # Socket options by keyword (zmq_cffi's extension: pyzmq's Socket
+            # takes none), so ctx.socket(PUSH, linger=0) works.
+            try:
+                for name, value in options.items():
+                    setattr(self, name, value)
+            except BaseException:
+                self.close(linger=0)
+                raise
+
+    @property
+    def _shadow_obj(self) -> Optional["Socket"]:
+        """The Socket this one shadows, while it lives (pyzmq's private name)."""
+        ref = self._shadow_ref
+        return ref() if ref is not None else None
 
     # ---- life cycle ----------------------------------------------------------
 
@@ -362,6 +413,8 @@ class Socket(Generic[_ReturnT]):
         """Raise for a failed call, explaining a closed socket."""
         if -rc == _ENOTSOCK and self.closed:
             raise ZMQError(_ENOTSOCK, "%s (%s)" % (strerror(_ENOTSOCK), self._unusable_reason()))
+        if -rc == lib.ZMQCFFI_EINUSE:
+            raise error_for(-rc, repr(self))
         raise error_for(-rc, detail)
 
     # ---- endpoints -------------------------------------------------------------
@@ -369,7 +422,10 @@ class Socket(Generic[_ReturnT]):
     def _endpoint_call(self, which: int, addr: Union[str, bytes]) -> None:
         rc = lib.zmqcffi_call_addr(self._slot, which, _as_addr(addr))
         if rc < 0:
-            self._raise(rc, "addr=%r" % (addr,))
+            detail = "addr=%r" % (addr,)
+            if -rc == _errno_mod.ENAMETOOLONG and _as_addr(addr).startswith(b"ipc://"):
+                detail += "; ipc paths are limited to IPC_PATH_MAX_LEN=%i bytes" % IPC_PATH_MAX_LEN
+            self._raise(rc, detail)
 
     def bind(self, addr: str) -> _EndpointContext:
         """Bind the socket to an address, e.g. ``"tcp://127.0.0.1:5555"``.
@@ -380,7 +436,13 @@ class Socket(Generic[_ReturnT]):
         unbind at the end of the block.
         """
         self._endpoint_call(_BIND, addr)
-        return _EndpointContext(self, addr, self.unbind)
+        try:
+            # What was bound: ``tcp://127.0.0.1:0`` or ``ipc://*`` resolve
+            # to a port or path, and only that can be unbound.
+            bound = self.get(SocketOption.LAST_ENDPOINT).decode("utf-8")
+        except (ZMQError, UnicodeDecodeError):
+            bound = addr if isinstance(addr, str) else addr.decode("utf-8", "replace")
+        return _EndpointContext(self, "bind", bound)
 
     def connect(self, addr: str) -> _EndpointContext:
         """Connect to a remote socket's address, e.g. ``"tcp://127.0.0.1:5555"``.
@@ -389,7 +451,7 @@ class Socket(Generic[_ReturnT]):
         the end of the block.
         """
         self._endpoint_call(_CONNECT, addr)
-        return _EndpointContext(self, addr, self.disconnect)
+        return _EndpointContext(self, "connect", addr)
 
     def unbind(self, addr: str) -> None:
         """Stop listening on an address bound earlier."""
@@ -529,7 +591,8 @@ class Socket(Generic[_ReturnT]):
     def __setattr__(self, name: str, value: Any) -> None:
         # Never touch self.__dict__ here: on CPython that materialises the
         # instance dict and slows every later attribute read of the socket.
-        if name.startswith("_") or name in _PUBLIC_INSTANCE_ATTRS or hasattr(type(self), name):
+        if (name.startswith("_") or name in _PUBLIC_INSTANCE_ATTRS or hasattr(type(self), name)
+                or declared_attribute(type(self), name)):
             if name in ("subscribe", "unsubscribe"):
                 # s.subscribe = b"topic", as pyzmq allows
                 getattr(self, name)(value)
@@ -641,7 +704,7 @@ class Socket(Generic[_ReturnT]):
                 rc = self._after_signal(lambda f: lib.zmqcffi_send(slot, pinned, nbytes, f),
                                         flags, _POLLOUT)
             if rc:
-                self._raise(rc)
+                self._raise_unpinned(rc, pinned)
             return _FINISHED_TRACKER if track and not copy else None
         # Zero-copy, in one C call: libzmq reads the buffer in place, and the
         # pinned owner is held until libzmq's release callback.
@@ -654,8 +717,19 @@ class Socket(Generic[_ReturnT]):
                 return lib.zmqcffi_send_zerocopy(slot, pinned, nbytes, tokens[-1], f)
             rc = self._after_signal(send_again, flags, _POLLOUT)
         if rc:
-            self._raise(rc)
+            self._raise_unpinned(rc, pinned)  # libzmq released the failed message
         return MessageTracker._for_token(tokens[-1]) if track else None
+
+    def _raise_unpinned(self, rc: int, pinned: Any) -> None:
+        """Raise for a failed send of ``pinned``, releasing its buffer first.
+
+        The traceback keeps this frame, and so ``pinned``, alive: if it ends
+        in a reference cycle, CPython's GC may clear the exported memoryview
+        while ``pinned`` still holds its buffer, and crash.  Releasing the
+        buffer now (libzmq no longer reads it) leaves nothing to clear.
+        """
+        ffi.release(pinned)
+        self._raise(rc)
 
     def _send_frame(self, frame: Frame, flags: int, track: bool) -> Optional[MessageTracker]:
         if track and frame.tracker is None:
@@ -723,7 +797,7 @@ class Socket(Generic[_ReturnT]):
             self.send(msg_parts[i], more, copy=copy, track=track)
         return self.send(msg_parts[n - 1], flags, copy=copy, track=track)
 
-    def send_string(self, u: str, flags: int = 0, copy: bool = False, encoding: str = "utf-8",
+    def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8",
                     **kwargs: Any) -> Optional[MessageTracker]:
         """Send a str, encoded (UTF-8 by default).
 
@@ -742,8 +816,10 @@ class Socket(Generic[_ReturnT]):
 
     send_unicode = send_string
 
-    def send_pyobj(self, obj: Any, flags: int = 0, protocol: int = -1, **kwargs: Any) -> Optional[MessageTracker]:
-        """Send a Python object, pickled with ``protocol`` (-1: the highest)."""
+    def send_pyobj(self, obj: Any, flags: int = 0, protocol: int = pickle.DEFAULT_PROTOCOL,
+                   **kwargs: Any) -> Optional[MessageTracker]:
+        """Send a Python object, pickled with ``protocol`` (default: pickle's
+        default protocol, as in pyzmq; -1 for the highest)."""
         return self.send(pickle.dumps(obj, protocol), flags=flags, **kwargs)
 
     def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> Optional[MessageTracker]:
@@ -969,6 +1045,21 @@ class Socket(Generic[_ReturnT]):
         object.__setattr__(self, "_monitor_socket", None)
         self.monitor(None, 0)
 
+    # ---- RADIO/DISH (draft API) ------------------------------------------------
+
+    def join(self, group: Union[str, bytes]) -> None:
+        """Join a RADIO/DISH group (DISH sockets; needs a draft libzmq)."""
+        raise RuntimeError("joining a RADIO/DISH group needs libzmq built with the draft API "
+                           "(zmq.DRAFT_API is False)")
+
+    def leave(self, group: Union[str, bytes]) -> None:
+        """Leave a RADIO/DISH group (DISH sockets; needs a draft libzmq)."""
+        raise RuntimeError("leaving a RADIO/DISH group needs libzmq built with the draft API "
+                           "(zmq.DRAFT_API is False)")
+
+    def __dir__(self) -> List[str]:
+        return sorted(set(dir(type(self))) | set(SocketOption.__members__))
+
     def __copy__(self, memo: Any = None) -> "Socket":
         """A copy is a shadow: another wrapper of the same libzmq socket."""
         return type(self).shadow(self)
@@ -986,7 +1077,15 @@ class Socket(Generic[_ReturnT]):
 
 def _option_property(option: SocketOption) -> property:
     def fget(self: Socket) -> Union[int, bytes]:
-        return self.get(option)
+        try:
+            return self.get(option)
+        except ZMQError as exc:
+            # libzmq refuses to read a write-only option (SUBSCRIBE, ...) with
+            # EINVAL: as in pyzmq, that attribute does not exist for reading,
+            # so hasattr(), getattr(s, name, default) and mocks work.
+            if exc.errno == _errno_mod.EINVAL and not self.closed:
+                raise AttributeError("%s attribute is write-only" % option.name) from None
+            raise
 
     def fset(self: Socket, value: Union[int, bytes]) -> None:
         self.set(option, value)
