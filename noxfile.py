@@ -3,6 +3,10 @@
     nox -s tests          the core test suite, both interpreters
     nox -s apps           real pyzmq applications (Jupyter, ipyparallel, gevent,
                           numpy) on zmq_cffi, in their newest versions, both interpreters
+    nox -s pyzmq_suite    pyzmq 27.3.0's own tests (from its sdist) run on zmq_cffi through
+                          the ``import zmq`` switch, plus the API comparison with pyzmq
+                          (tests_pyzmq/), both interpreters
+    nox -s pyzmq_suite_oracle   the same pyzmq tests on pyzmq's wheel, for comparison
     nox -s demo           the demo and a short benchmark, both interpreters
     nox -s bench          the full benchmark, both interpreters, then the report
 
@@ -57,6 +61,72 @@ def apps(session):
     session.install(*APP_PACKAGES, *(PYPY_CONSTRAINTS if "pypy" in session.python else []))
     _install_package(session)
     session.run("pytest", "-p", "no:cacheprovider", "--rootdir", ".", "tests_apps", *session.posargs)
+
+
+# pyzmq's own test suite, from the sdist of the pyzmq release whose API
+# zmq_cffi implements.  Downloaded (once, into .nox/) at run time: pyzmq's
+# tests are not part of this repository.
+PYZMQ_SUITE_VERSION = "27.3.0"
+PYZMQ_SUITE_PACKAGES = ["pytest>=7", "pytest-asyncio>=0.17", "pytest-timeout>=2", "tornado>=6.1"]
+
+
+def _pyzmq_suite_dir(session):
+    """Extract tests/ and pytest.ini of pyzmq's sdist into .nox/ (once) and return that dir."""
+    import tarfile
+
+    root = os.path.abspath(os.path.join(".nox", "pyzmq-suite-%s" % PYZMQ_SUITE_VERSION))
+    dest = os.path.join(root, "suite")
+    if os.path.exists(os.path.join(dest, "pytest.ini")):
+        return dest
+    sdist = os.path.join(root, "pyzmq-%s.tar.gz" % PYZMQ_SUITE_VERSION)
+    if not os.path.exists(sdist):
+        session.run("python", "-m", "pip", "download", "-q", "--no-deps", "--no-binary", "pyzmq",
+                    "pyzmq==%s" % PYZMQ_SUITE_VERSION, "-d", root)
+    prefix = "pyzmq-%s/" % PYZMQ_SUITE_VERSION
+    tmp = dest + ".tmp"
+    with tarfile.open(sdist) as tar:
+        members = []
+        for member in tar.getmembers():
+            name = member.name[len(prefix):] if member.name.startswith(prefix) else ""
+            if (name == "pytest.ini" or name.startswith("tests/")) and (member.isfile() or member.isdir()):
+                member.name = name
+                members.append(member)
+        tar.extractall(tmp, members=members)
+    os.replace(tmp, dest)
+    return dest
+
+
+def _pyzmq_suite_env(session):
+    # pyzmq from its wheel: the oracle for tests_pyzmq/ and pyzmq_suite_oracle.
+    session.install(*PYZMQ_SUITE_PACKAGES, "pyzmq==%s" % PYZMQ_SUITE_VERSION)
+
+
+@nox.session(python=PYTHONS)
+def pyzmq_suite(session):
+    """pyzmq's tests on zmq_cffi (``import zmq`` is zmq_cffi), and the API
+    comparison with pyzmq (extra pytest arguments after --, for pyzmq's tests)."""
+    _pyzmq_suite_env(session)
+    _install_package(session)
+    here = os.path.abspath(".")
+    session.run("pytest", "-p", "no:cacheprovider", "--rootdir", ".", "tests_pyzmq")
+    suite = _pyzmq_suite_dir(session)
+    with session.chdir(suite):
+        # zmq_cffi.run puts the stand-in zmq package first on PYTHONPATH; the
+        # plugin marks the deliberate differences (README) as strict xfails.
+        session.run("python", "-m", "zmq_cffi.run", "-m", "pytest", "-p", "no:cacheprovider",
+                    "-p", "zmq_cffi_suite_plugin", "-o", "addopts=--import-mode=importlib",
+                    "--timeout", "120", *session.posargs,
+                    env={"PYTHONPATH": os.path.join(here, "tests_pyzmq")})
+
+
+@nox.session(python=PYTHONS)
+def pyzmq_suite_oracle(session):
+    """pyzmq's tests on pyzmq's own wheel: the numbers zmq_cffi is held to."""
+    _pyzmq_suite_env(session)
+    suite = _pyzmq_suite_dir(session)
+    with session.chdir(suite):
+        session.run("python", "-m", "pytest", "-p", "no:cacheprovider",
+                    "-o", "addopts=--import-mode=importlib", "--timeout", "120", *session.posargs)
 
 
 def _bench_env(session):

@@ -33,10 +33,13 @@ from zmq_cffi.switch import install_as_zmq
 from zmq_cffi.version import (
     __revision__,
     __version__,
+    __zmq_cffi_version__,
     has,
     pyzmq_version,
     pyzmq_version_info,
     zmq_version,
+    zmq_cffi_version,
+    zmq_cffi_version_info,
     zmq_version_info,
 )
 
@@ -47,7 +50,7 @@ __all__ = [
     "NotDone", "ZMQBindError", "ZMQVersionError", "DraftFDWarning", "strerror", "zmq_errno",
     "device", "proxy", "proxy_steerable", "get_includes",
     "curve_keypair", "curve_public", "has", "zmq_version", "zmq_version_info", "pyzmq_version", "pyzmq_version_info",
-    "__version__", "__revision__",
+    "__version__", "__revision__", "zmq_cffi_version", "zmq_cffi_version_info", "__zmq_cffi_version__",
 ] + constants.__all__
 
 
@@ -65,7 +68,10 @@ def get_includes() -> List[str]:
     """Directories for compiling C code against zmq_cffi: this package's
     (``_cdefs.h``, ``_helpers.c``) and libzmq's (``zmq.h``), found as at build
     time: ``$ZMQ_PREFIX/include``, pkg-config, then the system default."""
-    dirs = [_os.path.dirname(_os.path.abspath(__file__))]
+    here = _os.path.dirname(_os.path.abspath(__file__))
+    # The package, then its utils/ (where pyzmq keeps its headers: the second
+    # entry, as in pyzmq), then libzmq's include directory.
+    dirs = [here, _os.path.join(here, "utils")]
     prefix = _os.environ.get("ZMQ_PREFIX")
     if prefix:
         candidates = [_os.path.join(prefix, "include")]

@@ -296,6 +296,27 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         loop.add_reader(self._fd, self._serve)
         self._loop = loop
 
+    def _get_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop this socket's futures belong to: the running one (or the
+        current one outside a coroutine), watched from now on (pyzmq's name)."""
+        try:
+            loop = _get_running_loop()
+        except RuntimeError:
+            loop = _loop_outside_coroutine()
+        if loop is not self._loop and not self._closed:
+            self._switch_loop(loop)
+        return loop
+
+    @property
+    def _recv_futures(self) -> List["asyncio.Future[Any]"]:
+        """The futures of receives (and polls for POLLIN) still waiting (pyzmq's name)."""
+        return [waiter[0] for waiter in self._recv_waiters if not waiter[0].done()]
+
+    @property
+    def _send_futures(self) -> List["asyncio.Future[Any]"]:
+        """The futures of sends still waiting (pyzmq's name)."""
+        return [waiter[0] for waiter in self._send_waiters if not waiter[0].done()]
+
     def _stop_timer(self) -> None:
         timer = self._timer
         if timer is not None:
@@ -619,14 +640,14 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         elif option == _SNDTIMEO and self._sndtimeo is not None:
             self._sndtimeo = optval
 
-    def get(self, option: int) -> Union[int, bytes]:
+    def get(self, key: int) -> Union[int, bytes]:
         """Get a socket option (see ``zmq_cffi.Socket.get``).
 
         Reading EVENTS may consume the FD's signal, so pending futures are
         re-checked afterwards.
         """
-        value = super().get(option)
-        if option == _EVENTS and self._any_waiter():
+        value = super().get(key)
+        if key == _EVENTS and self._any_waiter():
             self._recheck_soon()
         return value
 

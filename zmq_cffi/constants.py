@@ -346,6 +346,9 @@ def _flat_names():
     return names
 
 
+#: pyzmq's private name for the option value types (``SocketOption.X._opt_type``).
+_OptType = OptType
+
 #: Whether the loaded libzmq was built with the draft API (never, for the
 #: stable Debian/Ubuntu packages zmq_cffi builds against).
 DRAFT_API = False

@@ -1,10 +1,11 @@
 """Context: owns a libzmq context and knows every socket made from it."""
 import atexit
 import os
+from errno import EINVAL as _EINVAL
 import threading
 import warnings
 import weakref
-from typing import TYPE_CHECKING, Any, Dict, Generic, Optional, Type, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Dict, Generic, List, Optional, Type, TypeVar, Union
 
 from zmq_cffi._ffi import ffi, lib
 from zmq_cffi.constants import ContextOption, SocketOption
@@ -244,6 +245,13 @@ class Context(Generic[_SocketT]):
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
+        # As pyzmq: leaving the block with sockets still open is worth a
+        # warning (destroy() closes them, possibly dropping queued messages).
+        if not self._closed:
+            for sock in list(self._sockets):
+                if not sock.closed and not sock._shadow:
+                    warnings.warn("Destroying context with unclosed socket %r" % (sock,),
+                                  ResourceWarning, stacklevel=2)
         self.destroy()
 
     def __del__(self) -> None:
@@ -285,19 +293,22 @@ class Context(Generic[_SocketT]):
         socket_class : type, optional
             A Socket subclass to instantiate instead of Socket.
         **kwargs
-            Socket options to set (``linger=0``, ``rcvtimeo=100``, ...).
+            Passed to the socket class, as ``socket_class(self, socket_type,
+            **kwargs)``.  Socket itself takes socket options by name
+            (``linger=0``, ``rcvtimeo=100``, ...).
         """
         self._check_open(for_new_socket=True)
         cls = socket_class or self._socket_class
-        sock = cls(self, socket_type)
+        # As pyzmq: the keywords go to the class (Socket.__init__ takes socket
+        # options by name, so ``linger=0`` reaches it through any subclass
+        # that passes its unknown keywords on).
+        sock = cls(self, socket_type, **kwargs)
         try:
             for option, value in self._sockopts.items():
                 try:
                     sock.set(option, value)
                 except ZMQError:
                     pass  # a default that does not apply to this socket type
-            for name, value in kwargs.items():
-                setattr(sock, name, value)
         except BaseException:
             sock.close(linger=0)
             raise
@@ -340,48 +351,72 @@ class Context(Generic[_SocketT]):
             raise error_for(ffi.errno)
         return rc
 
-    def set(self, option: int, value: int) -> None:
+    def set(self, option: int, optval: int) -> None:
         """Set a context option (``zmq_ctx_set``), e.g. zmq.MAX_SOCKETS."""
         self._check_open()
-        if not isinstance(value, int):
-            raise TypeError("context options take int values, not %s" % type(value).__name__)
-        if lib.zmq_ctx_set(self._handle, option, value) < 0:
+        if not isinstance(optval, int):
+            raise TypeError("context options take int values, not %s" % type(optval).__name__)
+        if lib.zmq_ctx_set(self._handle, option, optval) < 0:
             raise error_for(ffi.errno)
 
-    def setsockopt(self, option: int, value: Any) -> None:
+    def setsockopt(self, opt: int, value: Any) -> None:
         """Set a default socket option for every socket created from now on."""
-        self._sockopts[option] = value
+        self._sockopts[opt] = value
 
-    def getsockopt(self, option: int) -> Any:
+    def getsockopt(self, opt: int) -> Any:
         """Get a default socket option set with setsockopt.
 
         Raises
         ------
         KeyError
-            If no default was set for ``option``.
+            If no default was set for ``opt``.
         """
-        return self._sockopts[option]
+        return self._sockopts[opt]
 
     @property
-    def sockopt(self) -> Dict[int, Any]:
+    def sockopts(self) -> Dict[int, Any]:
         """The default socket options applied to new sockets (option -> value)."""
         return self._sockopts
+
+    @sockopts.setter
+    def sockopts(self, value: Dict[int, Any]) -> None:
+        object.__setattr__(self, "_sockopts", value)
+
+    sockopt = sockopts
+
+    @classmethod
+    def shadow_pyczmq(cls, ctx: Any) -> "Context":
+        """Shadow an existing pyczmq context (needs the pyczmq package)."""
+        from pyczmq import zctx  # ImportError without pyczmq, as in pyzmq
+
+        from zmq_cffi.utils.interop import cast_int_addr
+        return cls(shadow=cast_int_addr(zctx.underlying(ctx)))
+
+    def __dir__(self) -> List[str]:
+        return sorted(set(dir(type(self))) | set(vars(self)) | set(ContextOption.__members__))
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails: options by attribute name.
         upper = name.upper()
         if upper in ContextOption.__members__:
-            return self.get(ContextOption[upper])
+            try:
+                return self.get(ContextOption[upper])
+            except ZMQError as exc:
+                # A write-only option (BLOCKY, THREAD_PRIORITY, ...): as in
+                # pyzmq, not readable as an attribute (hasattr, mocks).
+                if exc.errno == _EINVAL:
+                    raise AttributeError("%s attribute is write-only" % upper) from None
+                raise
         if upper in SocketOption.__members__:
             try:
                 return self._sockopts[SocketOption[upper]]
             except KeyError:
                 raise AttributeError("No socket option default %s has been set" % upper) from None
-        raise AttributeError("%s has no attribute or option %r" % (type(self).__name__, name))
+        raise AttributeError("%s has no such option: %s" % (type(self).__name__, upper))
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Not ``name in self.__dict__``: that materialises the instance dict on CPython.
-        if name.startswith("_") or hasattr(type(self), name):
+        if name.startswith("_") or hasattr(type(self), name) or declared_attribute(type(self), name):
             object.__setattr__(self, name, value)
             return
         upper = name.upper()
@@ -406,6 +441,16 @@ class Context(Generic[_SocketT]):
             n = len(self._sockets)
             state = "%i socket%s" % (n, "" if n == 1 else "s")
         return "<zmq_cffi.Context(%s) at %#x>" % (state, id(self))
+
+
+def declared_attribute(cls: type, name: str) -> bool:
+    """Whether ``cls`` (or a base) declares ``name`` by annotation, as in
+    ``class MyContext(zmq.Context): extra: int``: such an attribute is set
+    on the instance instead of being taken for an option (as pyzmq does)."""
+    for klass in cls.__mro__:
+        if name in vars(klass).get("__annotations__", {}):
+            return True
+    return False
 
 
 #: pyzmq 25+'s name for the synchronous Context.

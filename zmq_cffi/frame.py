@@ -231,6 +231,10 @@ class Frame(_BufferBase):  # type: ignore[misc,valid-type]
         elif isinstance(data, Frame):
             data = data.bytes
             self._data = data
+        if type(data) is not bytes:
+            view = memoryview(data)  # TypeError without the buffer protocol
+            if not view.contiguous:
+                raise BufferError("a Frame needs contiguous memory (got a strided view)")
         if copy is None:
             threshold = COPY_THRESHOLD if copy_threshold is None else copy_threshold
             copy = memoryview(data).nbytes < threshold
@@ -377,12 +381,28 @@ class Frame(_BufferBase):  # type: ignore[misc,valid-type]
     @property
     def routing_id(self) -> Optional[int]:
         """The routing id of a SERVER/CLIENT message (needs draft libzmq)."""
-        raise ZMQVersionError("4.2", "Frame.routing_id (draft API)")
+        _no_draft("CLIENT-SERVER (Frame.routing_id)")
+
+    @routing_id.setter
+    def routing_id(self, routing_id: int) -> None:
+        _no_draft("CLIENT-SERVER (Frame.routing_id)")
 
     @property
     def group(self) -> Optional[str]:
         """The group of a RADIO/DISH message (needs draft libzmq)."""
-        raise ZMQVersionError("4.2", "Frame.group (draft API)")
+        _no_draft("RADIO-DISH (Frame.group)")
+
+    @group.setter
+    def group(self, group: Union[str, bytes]) -> None:
+        _no_draft("RADIO-DISH (Frame.group)")
+
+    @property
+    def tracker_event(self) -> Optional["_TrackerEvent"]:
+        """pyzmq's event set once libzmq let go of a tracked frame's data:
+        None for an untracked frame, else an object with ``is_set()`` and
+        ``wait(timeout)`` that follows :attr:`tracker`."""
+        tracker = self.tracker
+        return None if tracker is None else _TrackerEvent(tracker)
 
     def __repr__(self) -> str:
         nbytes = len(self)
@@ -392,6 +412,33 @@ class Frame(_BufferBase):  # type: ignore[misc,valid-type]
         return "<zmq_cffi.Frame(%r...%iB)>" % (head, nbytes)
 
     __str__ = __repr__
+
+
+def _no_draft(feature: str) -> None:
+    """Refuse a draft-API feature, as pyzmq does without a draft libzmq."""
+    raise RuntimeError("%s needs libzmq built with the draft API (zmq.DRAFT_API is False)"
+                       % feature)
+
+
+class _TrackerEvent:
+    """A read-only ``threading.Event`` view of a MessageTracker (``Frame.tracker_event``)."""
+
+    __slots__ = ("_tracker",)
+
+    def __init__(self, tracker: MessageTracker) -> None:
+        self._tracker = tracker
+
+    def is_set(self) -> bool:
+        return self._tracker.done
+
+    isSet = is_set
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        try:
+            self._tracker.wait(-1 if timeout is None else timeout)
+        except NotDone:
+            return False
+        return True
 
 
 #: pyzmq's older name for Frame.

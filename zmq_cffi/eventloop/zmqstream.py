@@ -62,9 +62,14 @@ def _ignore_send(msg: List[Any], status: Any) -> None:
     """The send callback a stream uses when none was registered."""
 
 
+class _NotCallable(TypeError, AssertionError):
+    """A callback that is not callable: a TypeError, and an AssertionError
+    for code written for pyzmq (which asserts)."""
+
+
 def _check_callback(callback: Any) -> None:
     if callback is not None and not callable(callback):
-        raise TypeError("callback must be callable or None, not %r" % (callback,))
+        raise _NotCallable("callback must be callable or None, not %r" % (callback,))
 
 
 def _log_async_failure(future: "asyncio.Future[Any]") -> None:
@@ -420,9 +425,9 @@ class ZMQStream:
             return
         if sock.closed:
             warnings.warn(
-                "the socket of %r was closed before the stream: the stream now "
-                "stops watching FD %d, which libzmq may already have reused. "
-                "Close the stream, not its socket." % (self, self._fd),
+                "%r closed after closing socket: the socket was closed before the "
+                "stream, and the stream now stops watching FD %d, which libzmq may "
+                "already have reused. Close the stream, not its socket." % (self, self._fd),
                 UserWarning,
                 stacklevel=2,
             )

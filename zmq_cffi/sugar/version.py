@@ -1,5 +1,9 @@
 """``zmq.sugar.version``: the version functions at pyzmq's import path."""
-from zmq_cffi.version import (
+from zmq_cffi.version import (  # noqa: F401 - re-exported
+    VERSION_EXTRA,
+    VERSION_MAJOR,
+    VERSION_MINOR,
+    VERSION_PATCH,
     __revision__,
     __version__,
     pyzmq_version,
@@ -9,4 +13,5 @@ from zmq_cffi.version import (
 )
 
 __all__ = ["__revision__", "__version__", "pyzmq_version", "pyzmq_version_info",
-           "zmq_version", "zmq_version_info"]
+           "zmq_version", "zmq_version_info", "VERSION_MAJOR", "VERSION_MINOR", "VERSION_PATCH",
+           "VERSION_EXTRA"]

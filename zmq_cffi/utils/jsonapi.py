@@ -4,6 +4,9 @@ from typing import Any, Union
 
 __all__ = ["dumps", "loads"]
 
+#: The JSON module used (pyzmq's name; the standard library's json here).
+jsonmod = json
+
 
 def dumps(o: Any, **kwargs: Any) -> bytes:
     """Serialize ``o`` to UTF-8 JSON bytes; ``kwargs`` go to ``json.dumps``."""
