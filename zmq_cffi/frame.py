@@ -11,6 +11,7 @@ Zero-copy rules, which keep every pointer valid:
   (``memoryview(frame)``, ``frame.buffer``, ``numpy.frombuffer(frame)``)
   holds the message itself, so it stays valid after the Frame is gone.
 """
+import builtins  # noqa: F401 - for an annotation inside Frame, where bytes is a property
 import itertools
 import sys
 import threading
@@ -393,7 +394,7 @@ class Frame(_BufferBase):  # type: ignore[misc,valid-type]
         _no_draft("RADIO-DISH (Frame.group)")
 
     @group.setter
-    def group(self, group: Union[str, bytes]) -> None:
+    def group(self, group: "Union[str, builtins.bytes]") -> None:  # quoted: the bytes property shadows the type here (PyPy 3.9's typing refuses it)
         _no_draft("RADIO-DISH (Frame.group)")
 
     @property
