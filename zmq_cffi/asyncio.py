@@ -652,7 +652,10 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         return value
 
     setsockopt = set
-    getsockopt = get
+
+    def getsockopt(self, option: int) -> Union[int, bytes]:
+        """Get a socket option (see :meth:`get`)."""
+        return self.get(option)
 
     # ---- sending -------------------------------------------------------------------
 

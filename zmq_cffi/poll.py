@@ -111,8 +111,8 @@ def _fill_item(items: Any, slots: Any, i: int, target: Any, events: int, socket_
     return key
 
 
-def zmq_poll(sockets: List[Tuple[Any, int]], timeout: Optional[float] = None) -> List[Tuple[Any, int]]:
-    """Poll ``[(socket_or_fd, events), ...]`` once; timeout in ms (None: for ever).
+def zmq_poll(sockets: List[Tuple[Any, int]], timeout: Optional[float] = -1) -> List[Tuple[Any, int]]:
+    """Poll ``[(socket_or_fd, events), ...]`` once; timeout in ms (-1 or None: for ever).
 
     Returns the ``[(socket_or_fd, revents)]`` that are ready.
     """

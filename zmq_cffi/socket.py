@@ -903,6 +903,8 @@ class Socket(Generic[_ReturnT]):
         try:
             target = _from_buffer(buffer, require_writable=True)
         except TypeError:
+            if isinstance(buffer, memoryview) and not buffer.contiguous:
+                raise BufferError("recv_into needs contiguous memory (got a strided view)") from None
             raise TypeError("recv_into needs a writable buffer (bytearray, memoryview, ...), "
                             "not %s" % type(buffer).__name__) from None
         size = len(target)

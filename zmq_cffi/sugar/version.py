@@ -12,6 +12,9 @@ from zmq_cffi.version import (  # noqa: F401 - re-exported
     zmq_version_info,
 )
 
+#: pyzmq's name for pyzmq_version_info(), as a module constant.
+version_info = pyzmq_version_info()
+
 __all__ = ["__revision__", "__version__", "pyzmq_version", "pyzmq_version_info",
            "zmq_version", "zmq_version_info", "VERSION_MAJOR", "VERSION_MINOR", "VERSION_PATCH",
            "VERSION_EXTRA"]
