@@ -303,6 +303,7 @@ typedef struct {
     int timed;
     long long started_ms;
     uintptr_t owner;
+    int rx_partial;
 } zmqcffi_slot_t;
 #define ZMQCFFI_EINUSE ...
 
@@ -329,6 +330,18 @@ int zmqcffi_msg_recv_new(zmqcffi_slot_t *slot, int flags, zmqcffi_frame_out_t *o
 int zmqcffi_msg_send_copy(zmqcffi_slot_t *slot, zmq_msg_t *msg, int flags);
 int zmqcffi_msg_init_zerocopy(zmq_msg_t *msg, void *data, size_t size, uint64_t token);
 int zmqcffi_send_zerocopy(zmqcffi_slot_t *slot, void *data, size_t size, uint64_t token, int flags);
+#define ZMQCFFI_MP_FIRST ...
+#define ZMQCFFI_MP_NEXT ...
+typedef struct {
+    const char *data;
+    size_t size;
+    zmq_msg_t *frame;
+    uint64_t token;
+} zmqcffi_part_t;
+int zmqcffi_send_parts(zmqcffi_slot_t *slot, zmqcffi_part_t *parts, int n, int flags);
+int zmqcffi_send_parts4(zmqcffi_slot_t *slot, int flags, int n,
+                        const char *d0, size_t s0, const char *d1, size_t s1,
+                        const char *d2, size_t s2, const char *d3, size_t s3);
 
 int zmqcffi_getsockopt(zmqcffi_slot_t *slot, int option, void *value, size_t *size);
 int zmqcffi_setsockopt(zmqcffi_slot_t *slot, int option, const char *value, size_t size);

@@ -59,6 +59,7 @@ typedef struct {
     int timed;    /* ZMQ_POLLIN: RCVTIMEO > 0, ZMQ_POLLOUT: SNDTIMEO > 0 */
     long long started_ms;  /* when the last blocking call of a timed kind began */
     uintptr_t owner;  /* the thread inside a call (pthread_self), 0 when none */
+    int rx_partial;   /* a recv_multipart stopped after a part with more (see below) */
 } zmqcffi_slot_t;
 
 /* A call refused because another thread is inside a call on the socket. */
@@ -221,6 +222,38 @@ static void zmqcffi_slot_stop(zmqcffi_slot_t *slot)
             return entered_;                    \
     } while (0)
 
+/* ---- recv_multipart: never a message that starts in the middle ----------
+ * recv_multipart receives part by part, marking each receive with
+ * ZMQCFFI_MP_FIRST or ZMQCFFI_MP_NEXT (bits libzmq never uses).  If Python
+ * is interrupted between two parts (a signal handler that raises), the rest
+ * of that message stays queued and slot->rx_partial stays set; the next
+ * recv_multipart then discards that rest before it receives, so it returns
+ * a whole message: the interrupted one is lost, never mixed with the next.
+ * A plain recv() of the remaining parts (pyzmq-style manual reading) ends
+ * the partial message too. */
+#define ZMQCFFI_MP_FIRST (1 << 30)
+#define ZMQCFFI_MP_NEXT (1 << 29)
+
+static int zmqcffi_rx_begin(zmqcffi_slot_t *slot, int flags)
+{
+    if ((flags & ZMQCFFI_MP_FIRST) && slot->rx_partial) {
+        zmq_msg_t rest;
+        zmq_msg_init(&rest);
+        /* The rest of a message arrives with its first part: never blocks. */
+        while (zmq_msg_recv(&rest, slot->socket, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&rest))
+            ;
+        zmq_msg_close(&rest);
+        slot->rx_partial = 0;
+    }
+    return flags & ~(ZMQCFFI_MP_FIRST | ZMQCFFI_MP_NEXT);
+}
+
+static void zmqcffi_rx_end(zmqcffi_slot_t *slot, int flags, int more)
+{
+    slot->rx_partial = (flags & (ZMQCFFI_MP_FIRST | ZMQCFFI_MP_NEXT)) ? more
+                                                                       : slot->rx_partial && more;
+}
+
 /* ---- copying send / receive ------------------------------------------- */
 
 static int zmqcffi_send(zmqcffi_slot_t *slot, const char *buf, size_t len, int flags)
@@ -241,16 +274,19 @@ static long zmqcffi_recv(zmqcffi_slot_t *slot, int flags)
 {
     long rc;
     size_t size;
+    int zflags;
     ZMQCFFI_ENTER(slot);
     ZMQCFFI_STAMP(slot, flags, ZMQ_POLLIN);
     zmqcffi_slot_release(slot);
+    zflags = zmqcffi_rx_begin(slot, flags);
     zmq_msg_init(&slot->msg);
-    if (zmq_msg_recv(&slot->msg, slot->socket, flags) < 0) {
+    if (zmq_msg_recv(&slot->msg, slot->socket, zflags) < 0) {
         rc = -zmq_errno();
         zmq_msg_close(&slot->msg);
     } else {
         size = zmq_msg_size(&slot->msg);
         slot->more = zmq_msg_more(&slot->msg);
+        zmqcffi_rx_end(slot, flags, slot->more);
         if (size <= slot->cap) {
             memcpy(slot->buf, zmq_msg_data(&slot->msg), size);
             zmq_msg_close(&slot->msg);
@@ -324,12 +360,13 @@ static int zmqcffi_msg_recv_new(zmqcffi_slot_t *slot, int flags, zmqcffi_frame_o
         zmqcffi_slot_leave(slot);
         return -ENOMEM;
     }
-    if (zmq_msg_recv(msg, slot->socket, flags) < 0) {
+    if (zmq_msg_recv(msg, slot->socket, zmqcffi_rx_begin(slot, flags)) < 0) {
         err = zmq_errno();
         zmqcffi_slot_leave(slot);
         zmqcffi_msg_free(msg);
         return -err;
     }
+    zmqcffi_rx_end(slot, flags, zmq_msg_more(msg));
     zmqcffi_slot_leave(slot);
     out->msg = msg;
     out->data = (char *)zmq_msg_data(msg);
@@ -430,6 +467,77 @@ static int zmqcffi_send_zerocopy(zmqcffi_slot_t *slot, void *data, size_t size, 
     }
     zmqcffi_slot_leave(slot);
     return rc;
+}
+
+/* ---- send_multipart: all parts in one call ------------------------------
+ * libzmq decides on the first part (it may block, or fail with EAGAIN or
+ * EINTR: then nothing was sent) and never refuses a later one.  Sending every
+ * part in one C call leaves no point where Python code (a signal handler
+ * that raises, an asyncio cancellation) could stop a message half-sent, to
+ * be completed by the next send with unrelated parts. */
+
+typedef struct {
+    const char *data;   /* the content: copied, unless frame or token is set */
+    size_t size;
+    zmq_msg_t *frame;   /* a Frame's message, shared by reference, or NULL */
+    uint64_t token;     /* nonzero: data is sent in place; its release token */
+} zmqcffi_part_t;
+
+static int zmqcffi_send_one_part(void *socket, zmqcffi_part_t *part, int flags)
+{
+    zmq_msg_t msg;
+    int rc;
+    if (part->frame != NULL) {
+        zmq_msg_init(&msg);
+        rc = zmq_msg_copy(&msg, part->frame);
+    } else if (part->token != 0) {
+        rc = zmqcffi_msg_init_zerocopy(&msg, (void *)part->data, part->size, part->token);
+        if (rc < 0) {  /* libzmq never took the buffer: release it as libzmq would */
+            zmqcffi_release_cb(NULL, (void *)(uintptr_t)part->token);
+            return rc;
+        }
+    } else {
+        return zmq_send(socket, part->data, part->size, flags) < 0 ? -zmq_errno() : 0;
+    }
+    if (rc >= 0)
+        rc = zmq_msg_send(&msg, socket, flags);
+    if (rc < 0) {
+        rc = -zmq_errno();
+        zmq_msg_close(&msg);  /* releases a zero-copy token */
+        return rc;
+    }
+    return 0;
+}
+
+/* Send parts[0..n) as one message (flags apply to the last part; SNDMORE is
+ * added to the others).  0, or -errno; on failure the zero-copy parts not
+ * handed to libzmq have their tokens released. */
+static int zmqcffi_send_parts(zmqcffi_slot_t *slot, zmqcffi_part_t *parts, int n, int flags)
+{
+    int i = 0, rc = zmqcffi_slot_enter(slot);
+    if (rc == 0) {
+        ZMQCFFI_STAMP(slot, flags, ZMQ_POLLOUT);
+        for (; i < n && rc == 0; i++)
+            rc = zmqcffi_send_one_part(slot->socket, &parts[i],
+                                       i < n - 1 ? flags | ZMQ_SNDMORE : flags);
+        zmqcffi_slot_leave(slot);
+    }
+    if (rc < 0)
+        for (; i < n; i++)
+            if (parts[i].token != 0)
+                zmqcffi_release_cb(NULL, (void *)(uintptr_t)parts[i].token);
+    return rc;
+}
+
+/* The common case without an array: up to four copied parts, passed as
+ * arguments (cffi hands bytes to a const char * without a copy). */
+static int zmqcffi_send_parts4(zmqcffi_slot_t *slot, int flags, int n,
+                               const char *d0, size_t s0, const char *d1, size_t s1,
+                               const char *d2, size_t s2, const char *d3, size_t s3)
+{
+    zmqcffi_part_t parts[4] = {{d0, s0, NULL, 0}, {d1, s1, NULL, 0},
+                               {d2, s2, NULL, 0}, {d3, s3, NULL, 0}};
+    return zmqcffi_send_parts(slot, parts, n, flags);
 }
 
 /* Move up to max released tokens into out; returns how many. */

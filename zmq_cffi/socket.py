@@ -43,10 +43,14 @@ _recv = lib.zmqcffi_recv
 _recv0 = lib.zmqcffi_recv0
 _unpack = ffi.unpack
 _from_buffer = ffi.from_buffer
+_send_parts4 = lib.zmqcffi_send_parts4
+_NO_PARTS = (b"", b"", b"", b"")  # pads a short message to send_parts4's four parts
 _EINTR = lib.EINTR
 _EAGAIN = lib.EAGAIN
 _ENOTSOCK = lib.ENOTSOCK
 _SNDMORE = lib.ZMQ_SNDMORE
+_MP_FIRST = lib.ZMQCFFI_MP_FIRST
+_MP_NEXT = lib.ZMQCFFI_MP_NEXT
 _NOBLOCK = lib.ZMQ_DONTWAIT
 _POLLIN = lib.ZMQ_POLLIN
 _POLLOUT = lib.ZMQ_POLLOUT
@@ -768,8 +772,15 @@ class Socket(Generic[_ReturnT]):
         if not isinstance(flags, int):
             raise TypeError("flags must be an int, not %s" % type(flags).__name__)
         n = len(msg_parts)
+        all_bytes = True
+        max_len = 0
         for i, part in enumerate(msg_parts):
-            if type(part) is bytes or isinstance(part, Frame):
+            if type(part) is bytes:
+                if len(part) > max_len:
+                    max_len = len(part)
+                continue
+            all_bytes = False
+            if isinstance(part, Frame):
                 continue
             if isinstance(part, str):
                 raise TypeError("Frame %i (%r...) is a str; send bytes (encode it)"
@@ -781,21 +792,64 @@ class Socket(Generic[_ReturnT]):
                                 % (i, repr(part)[:32])) from None
         if n == 0:
             raise ValueError("cannot send an empty multipart message")
-        more = flags | _SNDMORE
+        # Every part goes in one C call, so the message is sent whole or not
+        # at all (see zmqcffi_send_parts): nothing can interrupt it between parts.
         slot = self._slot
-        if copy and not track:
-            for i in range(n - 1):
-                part = msg_parts[i]
-                if type(part) is bytes:
-                    rc = _send(slot, part, len(part), more)
-                    if rc:
-                        self._retry_send(rc, part, more)
-                else:
-                    self.send(part, more, copy=True)
-            return self.send(msg_parts[n - 1], flags, copy=True)
-        for i in range(n - 1):
-            self.send(msg_parts[i], more, copy=copy, track=track)
-        return self.send(msg_parts[n - 1], flags, copy=copy, track=track)
+        if n <= 4 and not track and all_bytes and (copy or max_len < self.copy_threshold):
+            a, b, c, d = tuple(msg_parts) + _NO_PARTS[n:]
+            rc = _send_parts4(slot, flags, n, a, len(a), b, len(b), c, len(c), d, len(d))
+            if rc == -_EINTR:
+                rc = self._after_signal(
+                    lambda f: _send_parts4(slot, f, n, a, len(a), b, len(b), c, len(c), d, len(d)),
+                    flags, _POLLOUT)
+            if rc:
+                self._raise(rc)
+            return None
+        return self._send_parts(msg_parts, flags, copy, track)
+
+    def _send_parts(self, msg_parts: Sequence[Any], flags: int, copy: bool,
+                    track: bool) -> Optional[MessageTracker]:
+        """send_multipart of Frames, buffers, zero-copy parts, or many parts."""
+        n = len(msg_parts)
+        threshold = self.copy_threshold
+        pinned: List[Any] = []   # keeps every buffer alive during the call
+        outcome: List[Any] = [None]  # the last part's tracker, when track
+
+        def attempt(f: int) -> int:
+            # Built afresh for each attempt: a failed call released the
+            # zero-copy tokens of the previous one.
+            parts = ffi.new("zmqcffi_part_t[]", n)
+            for i, part in enumerate(msg_parts):
+                tracker = None
+                if isinstance(part, Frame):
+                    if track and part.tracker is None:
+                        raise ValueError("Not a tracked message")
+                    tracker = part.tracker
+                    if part._msg is not None:
+                        parts[i].frame = part._msg
+                        outcome[0] = tracker
+                        continue
+                    part = part._bytes
+                view = _from_buffer(part)
+                pinned.append(view)
+                parts[i].data = view
+                parts[i].size = size = len(view)
+                if not copy and size >= threshold:
+                    parts[i].token = token = _zero_copy.hold(view)
+                    tracker = MessageTracker._for_token(token)
+                elif tracker is None and not copy:
+                    tracker = _FINISHED_TRACKER
+                outcome[0] = tracker
+            return lib.zmqcffi_send_parts(self._slot, parts, n, f)
+
+        rc = attempt(flags)
+        if rc == -_EINTR:
+            rc = self._after_signal(attempt, flags, _POLLOUT)
+        if rc:
+            for view in pinned:  # libzmq let go of them (see _raise_unpinned)
+                ffi.release(view)
+            self._raise(rc)
+        return outcome[0] if track else None
 
     def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8",
                     **kwargs: Any) -> Optional[MessageTracker]:
@@ -939,15 +993,20 @@ class Socket(Generic[_ReturnT]):
         -------
         list of bytes or of Frame
         """
+        # The marks let C discard the rest of a message whose receipt was
+        # interrupted between parts (see zmqcffi_rx_begin): never a message
+        # that starts in the middle of another.
+        first = flags | _MP_FIRST
+        nxt = flags | _MP_NEXT
         if copy:
             slot = self._slot
-            parts = [self.recv(flags)]
+            parts = [self.recv(first)]
             while slot.more:
-                parts.append(self.recv(flags))
+                parts.append(self.recv(nxt))
             return parts
-        frames = [self._recv_frame(flags)]
+        frames = [self._recv_frame(first)]
         while frames[-1].more:
-            frames.append(self._recv_frame(flags))
+            frames.append(self._recv_frame(nxt))
         return frames
 
     def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> str:
