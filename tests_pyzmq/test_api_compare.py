@@ -55,6 +55,28 @@ ALLOWED = {
 }
 
 
+# On PyPy, pyzmq runs its CFFI backend, whose methods name some parameters
+# differently from its Cython backend (the documented API, which zmq_cffi
+# follows): set(option, value), bind(address), curve_public(private),
+# monitor(events=-1), backend Socket.send(copy=False).  pyzmq's two builds
+# disagree there, so those are not held against zmq_cffi.
+_PYPY_BACKEND_NAMES = ("no parameter 'value'", "no parameter 'address'",
+                       "no parameter 'private'", "monitor: default of 'events'")
+
+
+_PYZMQ_CFFI = "cffi" in zmq.backend.Socket.__module__
+# ... and its CFFI Frame has attributes of its own (close, closed, done, zmq_msg).
+_CFFI_FRAME_ATTRS = (".close", ".closed", ".done", ".zmq_msg")
+
+
+def _pyzmq_backend_quirk(problem):
+    if not _PYZMQ_CFFI:
+        return False
+    if (":Frame." in problem or ":Message." in problem) and problem.endswith(_CFFI_FRAME_ATTRS):
+        return True
+    return problem.startswith("backend:") or any(q in problem for q in _PYPY_BACKEND_NAMES)
+
+
 def _public(obj):
     return {n for n in dir(obj) if not n.startswith("_")}
 
@@ -150,7 +172,7 @@ def test_every_public_class_attribute_exists():
                     continue
                 if not _has_attr(cls_o, attr):
                     missing.append(key)
-    assert missing == []
+    assert [m for m in missing if not _pyzmq_backend_quirk(m)] == []
 
 
 def test_signatures_accept_pyzmq_keywords_and_defaults():
@@ -171,7 +193,7 @@ def test_signatures_accept_pyzmq_keywords_and_defaults():
                     if not isinstance(meth_t, (type, property)):
                         problems += _params_problems("%s:%s.%s" % (mod, name, attr),
                                                      getattr(obj_t, attr), meth_o)
-    assert problems == []
+    assert [p for p in problems if not _pyzmq_backend_quirk(p)] == []
 
 
 def test_versions_report_the_pyzmq_api_level():
