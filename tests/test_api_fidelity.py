@@ -230,3 +230,12 @@ def test_small_names():
     assert jsonapi.jsonmod.loads("[1]") == [1]
     assert zmq.IDENTITY._opt_type is zmq.constants._OptType.bytes
     assert zmq.FD._opt_type is zmq.constants._OptType.fd
+
+
+def test_read_only_buffer_for_recv_into_is_a_buffer_error(ctx):
+    a = ctx.socket(zmq.PAIR)
+    with pytest.raises(BufferError):
+        a.recv_into(memoryview(b"readonly"))
+    with pytest.raises(TypeError):
+        a.recv_into(5)
+    a.close()

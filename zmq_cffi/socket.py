@@ -957,8 +957,15 @@ class Socket(Generic[_ReturnT]):
         try:
             target = _from_buffer(buffer, require_writable=True)
         except TypeError:
-            if isinstance(buffer, memoryview) and not buffer.contiguous:
-                raise BufferError("recv_into needs contiguous memory (got a strided view)") from None
+            # A buffer of the wrong kind is a BufferError (as CPython's cffi
+            # and pyzmq say); an object without the buffer protocol a TypeError.
+            try:
+                view = memoryview(buffer)
+            except TypeError:
+                view = None
+            if view is not None and (view.readonly or not view.contiguous):
+                raise BufferError("recv_into needs writable, contiguous memory, not %s"
+                                  % ("a read-only buffer" if view.readonly else "a strided view")) from None
             raise TypeError("recv_into needs a writable buffer (bytearray, memoryview, ...), "
                             "not %s" % type(buffer).__name__) from None
         size = len(target)
