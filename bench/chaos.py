@@ -167,15 +167,12 @@ def parse_message(frames):
     return fid, seq
 
 
-_NO_MEMORYVIEW = [False]
-
-
 def zero_copy_view(frames, rng):
     """The same frames as other buffer types, so zero-copy sees bytes, bytearray, memoryview."""
     out = []
     for f in frames:
         r = rng.random()
-        if r < 0.3 and not _NO_MEMORYVIEW[0]:
+        if r < 0.3:
             f = memoryview(f)
         elif r < 0.6:
             f = bytearray(f)
@@ -194,7 +191,7 @@ class Flow:
         self.received = set()
         self.last = -1
         self.lossy = []            # reasons every drop is allowed (close, term, ...)
-        self.budget = 0            # drops allowed one by one (interrupted receives, ...)
+        self.budget = {}           # drops allowed one by one, by kind (interrupted receives, ...)
         self.split_allowance = 0   # malformed messages explained by a split multipart (issue 12.2)
         self.first = None
         self.split_allowance_used = False
@@ -208,9 +205,9 @@ class Flow:
             self.accepted.add(seq)
         self.run.bump("sent")
 
-    def allow_drop(self, n=1):
+    def allow_drop(self, kind, n=1):
         with self.lock:
-            self.budget += n
+            self.budget[kind] = self.budget.get(kind, 0) + n
 
     def mark_lossy(self, reason):
         with self.lock:
@@ -221,10 +218,11 @@ class Flow:
         """A signal or cancellation interrupted a call of this flow."""
         with self.lock:
             if receiving:
-                self.budget += 1
+                self.budget["interrupted_recv"] = self.budget.get("interrupted_recv", 0) + 1
             if multipart:
                 self.split_allowance += 2
-                self.budget += 1  # a message merged into a split one is lost with it
+                # a message merged into a split one is lost with it (issue 12.2)
+                self.budget["split_multipart"] = self.budget.get("split_multipart", 0) + 1
 
     def complete(self):
         with self.lock:
@@ -282,13 +280,22 @@ class Flow:
             if not lost:
                 return
             if self.lossy:
-                self.run.bump("allowed_drops", len(lost))
+                self.run.drop(self.lossy[0], len(lost))
                 return
-            if len(lost) <= self.budget:
-                self.run.bump("allowed_drops", len(lost))
+            allowed = sum(self.budget.values())
+            if len(lost) <= allowed:
+                left = len(lost)
+                for kind in sorted(self.budget):  # attributed kind by kind
+                    n = min(left, self.budget[kind])
+                    if n:
+                        self.run.drop(kind, n)
+                    left -= n
                 return
-            self.run.violation("flow %s lost %d accepted messages (allowed %d): %s"
-                               % (self.name, len(lost), self.budget, sorted(lost)[:10]))
+            self.run.violation("flow %s lost %d accepted messages (allowed %d: %s): %s "
+                               "(accepted %d, up to %d; received %d, up to %d)"
+                               % (self.name, len(lost), allowed, self.budget, sorted(lost)[:10],
+                                  len(self.accepted), max(self.accepted), len(self.received),
+                                  max(self.received, default=-1)))
 
 
 class Run:
@@ -297,8 +304,12 @@ class Run:
         self.lock = threading.Lock()
         self.counts = {k: 0 for k in ("sent", "received", "episodes", "allowed_drops",
                                        "allowed_drops_slow_joiner", "known_split_multipart",
-                                       "signals", "orderly_episodes")}
+                                       "signals", "orderly_episodes", "close_then_signal",
+                                       "eintr_retries", "close_recv_returned",
+                                       "close_multipart_recv_lost")}
         self.events = {k: 0 for k in EVENT_KINDS}
+        self.drops = {}
+        self.close_recv_episodes = 0
         self.violations = []
         self.notes = []
         self.progress = 0
@@ -309,6 +320,13 @@ class Run:
     def bump(self, key, n=1):
         with self.lock:
             self.counts[key] = self.counts.get(key, 0) + n
+            self.progress += 1
+
+    def drop(self, kind, n):
+        """n accepted messages lost where the bookkeeping allows it (kind: why)."""
+        with self.lock:
+            self.counts["allowed_drops"] += n
+            self.drops[kind] = self.drops.get(kind, 0) + n
             self.progress += 1
 
     def event(self, key):
@@ -352,9 +370,29 @@ def _on_alarm(signum, frame):
     run = _RUN[0]
     if run is not None:
         run.counts["signals"] += 1  # main thread only: no lock needed, no lock allowed
-    if _ARMED[0] and _SIG_RNG.random() < _RAISE_P[0]:
+    if _ARMED[0] and _SIG_RNG.random() < _RAISE_P[0] and _in_the_call(frame):
         _ARMED[0] = False  # one raise per call: the handlers outside calls never raise
         raise ChaosInterrupt()
+
+
+_ZMQ_DIR = os.path.dirname(os.path.abspath(zmq.__file__))
+
+
+def _in_the_call(frame):
+    """True if the signal lands in the armed socket call itself: only zmq_cffi frames
+    up to Side.call.  On PyPy a finalizer or weakref callback (a Context's __del__
+    starting its reaper thread, a WeakSet's _remove) can run in the middle of the
+    call; an exception there is only printed ("Exception ignored in"), so the call
+    would go on uninterrupted and the bookkeeping would count an interrupt that
+    never reached it.  Such signals do not raise."""
+    while frame is not None:
+        code = frame.f_code
+        if code is Side.call.__code__:
+            return True
+        if code.co_name == "__del__" or not os.path.abspath(code.co_filename).startswith(_ZMQ_DIR):
+            return False
+        frame = frame.f_back
+    return False
 
 
 # ---- plain sockets (thread and main episodes) -------------------------------------------
@@ -371,10 +409,15 @@ class Side:
         self.signals = signals
         self.in_call = False
         self.stopped = False
+        self.gen = 0                  # calls started
+        self.started = 0.0            # when the last one started (monotonic)
+        self.closed_during = ()       # calls under way when another thread closed the socket
 
     def call(self, fn, *args, **kwargs):
         """fn(...) with the alarm armed (main side); ChaosInterrupt passes through."""
         try:
+            self.gen += 1
+            self.started = time.monotonic()
             self.in_call = True
             if self.signals:
                 _ARMED[0] = True
@@ -415,14 +458,27 @@ def sync_send(ep, side, flow, seq, prefix=()):
     return True
 
 
+def _signals_since(run, before, wait_s=0.2):
+    """True once the SIGALRM count passed ``before`` (its handler runs a bit later)."""
+    end = time.monotonic() + wait_s
+    while run.counts["signals"] == before and time.monotonic() < end:
+        time.sleep(0.005)
+    return run.counts["signals"] != before
+
+
 def sync_recv(ep, side, flow, prefix):
     """Receive and check one message: its frames, None on timeout/interrupt.  Raises Stop."""
+    signals_before = ep.run.counts["signals"]
+    parts = bool(prefix or ep.multipart)  # messages of several parts
     try:
-        if prefix or ep.multipart or ep.rng.random() < 0.3:
+        if parts or ep.rng.random() < 0.3:
             frames = side.call(side.sock.recv_multipart, copy=ep.copy_recv)
         else:
             frames = [side.call(side.sock.recv, copy=ep.copy_recv)]
-            if side.sock.rcvmore:
+            # (A socket another thread closed during the call refuses getsockopt.)
+            more = (frames[0].more if not isinstance(frames[0], bytes) else
+                    side.gen not in side.closed_during and side.sock.rcvmore)
+            if more:
                 rest = side.sock.recv_multipart()
                 ep.run.violation("flow %s: single-part receive left %d parts behind"
                                  % (flow.name, len(rest)))
@@ -433,8 +489,36 @@ def sync_recv(ep, side, flow, prefix):
         flow.interrupted(ep.multipart or bool(prefix), receiving=True)
         return None
     except zmq.Again:
+        if side.gen in side.closed_during:
+            ep.run.note("%s: the recv blocked when another thread closed its socket timed out "
+                        "(%.2f s)" % (ep.tag, time.monotonic() - side.started))
         return None
     except zmq.ZMQError as e:
+        if side.gen in side.closed_during:
+            ep.run.note("%s: the recv blocked when another thread closed its socket raised %r "
+                        "after %.2f s; signals since: %s" % (
+                            ep.tag, e, time.monotonic() - side.started,
+                            ep.run.counts["signals"] - signals_before))
+        if e.errno == zmq.ENOTSOCK and side.gen in side.closed_during and parts:
+            # Known gap (like issue 12.2, recv_multipart loops over the parts in
+            # Python): a recv_multipart blocked on a socket another thread closed
+            # gets the first part, then the next part's recv is refused (ENOTSOCK)
+            # and the message is lost; single-part messages are returned.  Counted
+            # apart; tests/test_chaos.py has the strict xfail that reproduces it.
+            ep.run.bump("close_multipart_recv_lost")
+            flow.allow_drop("close_during_recv_multipart")
+        elif (e.errno == zmq.ENOTSOCK and side.gen in side.closed_during
+                and _signals_since(ep.run, signals_before)):
+            # README: a call blocked on a socket that another thread closed goes on
+            # until a message arrives, unless a signal interrupts it first: the
+            # socket is then closed for good and the call raises ENOTSOCK.  The
+            # message it would have returned is an allowed drop of its own kind.
+            # (Without a signal, ENOTSOCK here loses that message: a violation.)
+            ep.run.bump("close_then_signal")
+            flow.allow_drop("close_then_signal")
+            if ep.mask_signals:
+                ep.run.violation("%s: the blocked recv on a socket another thread closed "
+                                 "raised ENOTSOCK in a thread that blocks SIGALRM" % ep.tag)
         if _is_stop(e):
             raise Stop()
         raise
@@ -448,8 +532,22 @@ def sync_recv(ep, side, flow, prefix):
     if head[:len(NOISE)] == NOISE:
         ep.run.violation("flow %s: SUB received a message it never subscribed to" % flow.name)
         return frames
+    if side.gen in side.closed_during:
+        ep.run.bump("close_recv_returned")  # the README's promise, kept
     flow.receive(frames, prefix)
     return frames
+
+
+def _retry_eintr(run, fn, *args):
+    """bind/connect: libzmq may fail them with EINTR when a timer signal lands in the
+    calling thread (pyzmq raises InterruptedSystemCall there too); retry, as an
+    application must.  Signal episodes start their timer only after the setup."""
+    for _ in range(100):
+        try:
+            return fn(*args)
+        except zmq.InterruptedSystemCall:
+            run.bump("eintr_retries")
+    return fn(*args)
 
 
 class Episode:
@@ -457,7 +555,11 @@ class Episode:
         self.run, self.eid, self.driver, self.chaos = run, eid, driver, chaos
         self.rng = random.Random(rng.getrandbits(64))
         r = self.rng
-        self.transport = r.choice(TRANSPORTS)
+        # close_send over ipc: libzmq itself (pyzmq too) loses the tail of what a PUSH
+        # with LINGER -1 had queued when closed while its peer did not read (about 3
+        # runs in 4, 15-30 messages); so close_send runs over inproc and tcp, where
+        # LINGER -1 delivers everything, and the no-loss check stays strict there.
+        self.transport = r.choice(TRANSPORTS if chaos != "close_send" else ("inproc", "tcp"))
         patterns = list(PATTERNS)
         if chaos == "close_send":
             patterns = ["pushpull"]
@@ -487,7 +589,17 @@ class Episode:
         self.thread = None
         self.side_a = None
         self.deadline = time.monotonic() + EPISODE_LIMIT_S
-        self.linger = 0 if chaos in ("term", "destroy", "linger0") else r.choice((-1, -1, 200))
+        if chaos in ("term", "destroy", "linger0"):
+            self.linger = 0
+        elif chaos == "drop" or (driver in ("asyncio", "stream") and chaos != "none"):
+            # libzmq's rule: with LINGER -1, term() waits for ever for messages queued
+            # to a peer that closed first (a connecting socket reconnects and keeps
+            # them).  Where the chaos can close a peer first (asyncio/stream close and
+            # cancel: a side closes as soon as its coroutine ends; drop: both go at
+            # once) LINGER is bounded, long enough for a live peer to get everything.
+            self.linger = r.choice((200, 2000))
+        else:
+            self.linger = r.choice((-1, -1, 200))
         if chaos in ("term", "destroy", "linger0", "close"):
             self.fwd.mark_lossy(chaos)
             if self.back:
@@ -496,7 +608,17 @@ class Episode:
             self.back.mark_lossy("close_recv")  # the reply to the last request cannot leave
         if chaos == "close_send" and self.linger != -1:
             self.fwd.mark_lossy("close_send with LINGER %d" % self.linger)
+        if chaos == "close_send" and self.transport == "ipc":  # --transport ipc only
+            self.fwd.mark_lossy("close_send over ipc (libzmq)")
         self.rcvtimeo = TIMEOUT_MS if chaos == "close_recv" else IDLE_MS
+        # Every other close_recv episode (the first included) runs its threads with
+        # SIGALRM blocked: there the closed socket's blocked recv must return the
+        # message; in the others a timer signal may end it first (close_then_signal).
+        self.mask_signals = False
+        if chaos == "close_recv":
+            with run.lock:
+                run.close_recv_episodes += 1
+                self.mask_signals = run.close_recv_episodes % 2 == 1
 
     # -- sockets ---------------------------------------------------------------------------
     def make_sockets(self, ctx):
@@ -507,6 +629,14 @@ class Episode:
             s.rcvtimeo = self.rcvtimeo
             s.sndtimeo = TIMEOUT_MS
         if self.pattern == "pubsub":
+            if self.linger == -1:
+                # libzmq 4.3.4/4.3.5 race, not zmq_cffi's: a PUB closed with LINGER -1
+                # just before its SUB peer (ipc, tcp) sometimes makes zmq_ctx_term
+                # hang for ever (plain C: 6/40 runs on 4.3.4, 4/40 on 4.3.5; 0/40 with
+                # LINGER 300 or with the SUB closed first).  Sides close SUB first;
+                # a bounded LINGER on the PUB covers the chaos that closes in any
+                # order.  Delivery is unaffected: the SUB has all it will get first.
+                a.linger = 1000
             a.sndhwm = 0
             b.rcvhwm = 0
             b.subscribe(MAGIC)
@@ -518,8 +648,9 @@ class Episode:
                 s.sndhwm = s.rcvhwm = 4
                 s.sndbuf = s.rcvbuf = 8192
         binder, other = (a, b) if self.pattern == "pubsub" or self.rng.random() < 0.5 else (b, a)
-        binder.bind(self.run.endpoint(self.transport, "e%d" % self.eid))
-        other.connect(binder.last_endpoint)
+        endpoint = self.run.endpoint(self.transport, "e%d" % self.eid)
+        _retry_eintr(self.run, binder.bind, endpoint)
+        _retry_eintr(self.run, other.connect, binder.last_endpoint)
         return a, b
 
     def finish_flows(self):
@@ -549,6 +680,10 @@ def pipeline_sender(ep, side):
                 side.call(side.sock.send, NOISE)
             except ChaosInterrupt:
                 pass
+            except zmq.ZMQError as e:  # Again: the PUB never blocks (SNDHWM 0), but...
+                if _is_stop(e):
+                    raise Stop()
+                raise
             time.sleep(0.02)
     for seq in range(ep.n):
         if ep.stop.is_set() or ep.overdue():
@@ -601,13 +736,13 @@ def rpc_client(ep, side):
         if sync_send(ep, side, fwd, seq):
             outstanding.append(seq)
         else:
-            back.allow_drop()  # an abandoned request: its reply, if any, may be dropped
+            back.allow_drop("abandoned_request")  # its reply, if any, may be dropped
         while outstanding and (len(outstanding) >= window or seq >= ep.n - 1):
             frames = sync_recv(ep, side, back, 0)
             if frames is None:
                 # timeout or interrupt: give up on the oldest reply (REQ resends a new request)
                 outstanding.pop(0)
-                back.allow_drop()
+                back.allow_drop("abandoned_request")
                 if ep.closed.is_set():
                     break
                 continue
@@ -644,6 +779,10 @@ def rpc_server(ep, side):
 
 
 def _side_main(ep, side, fn, failures):
+    if ep.mask_signals and not side.signals:
+        # This thread never takes SIGALRM (the kernel gives it to another thread), so
+        # a recv blocked on a socket another thread closed must return the message.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
     try:
         fn(ep, side)
     except Stop:
@@ -657,15 +796,16 @@ def _side_main(ep, side, fn, failures):
         if side is ep.side_a:
             ep.batch_sent.set()
             ep.sender_done.set()
-            # Close only once the peer has everything (LINGER then never matters).
+            # Close only once the peer has everything and closed (LINGER then
+            # never matters, and a PUB never closes before its SUB: see make_sockets).
             ep.receiver_done.wait(10)
-        else:
-            ep.receiver_done.set()
         if ep.chaos != "drop":
             try:
                 side.sock.close()
             except Exception:
                 failures.append(traceback.format_exc())
+        if side is not ep.side_a:
+            ep.receiver_done.set()
 
 
 def _closer(ep, side, event):
@@ -673,10 +813,16 @@ def _closer(ep, side, event):
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not side.stopped:
         ready = event == "close_blocked_send" or (ep.batch_sent.is_set() and ep.fwd.complete())
-        if side.in_call and ready:
+        # A call that started less than 0.5 s ago: it still blocks (timeout 3 s) when
+        # the message sent after the close arrives, under any load.
+        if side.in_call and ready and time.monotonic() - side.started < 0.5:
             time.sleep(0.05)
-            if side.in_call:
+            if side.in_call and time.monotonic() - side.started < 0.55:
+                gen = side.gen
+                side.closed_during = (gen,)
                 side.sock.close()
+                if side.in_call:
+                    side.closed_during = tuple(range(gen, side.gen + 1))
                 ep.run.event(event)
                 ep.closed.set()
                 return
@@ -703,6 +849,8 @@ def thread_episode(ep, main_side=None):
     run = ep.run
     ctx = zmq.Context()
     a, b = ep.make_sockets(ctx)
+    if main_side:
+        signal.setitimer(signal.ITIMER_REAL, ep.timer_interval, ep.timer_interval)
     sa, sb = Side(a, signals=main_side == "a"), Side(b, signals=main_side == "b")
     ep.side_a = sa
     fa, fb = (rpc_client, rpc_server) if ep.rpc else (pipeline_sender, pipeline_receiver)
@@ -772,9 +920,8 @@ def main_episode(ep):
     if ep.multipart:
         ep.run.bump("signal_multipart_episodes")
     _RAISE_P[0] = ep.rng.choice((0.05, 0.2, 0.5))
-    interval = ep.rng.choice((0.0002, 0.0005, 0.001, 0.003))
-    signal.setitimer(signal.ITIMER_REAL, interval, interval)
-    try:
+    ep.timer_interval = ep.rng.choice((0.0002, 0.0005, 0.001, 0.003))
+    try:  # thread_episode starts the timer once the sockets are connected
         thread_episode(ep, main_side=main_side)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
@@ -867,8 +1014,13 @@ async def async_episode_main(ep):
             for _ in range(250):
                 if ep.joined.is_set():
                     break
-                await a.send(PROBE)
-                await a.send(NOISE)
+                try:
+                    await a.send(PROBE)
+                    await a.send(NOISE)
+                except zmq.ZMQError as e:  # term/destroy/close chaos during the probes
+                    if _is_stop(e):
+                        raise Stop()
+                    raise
                 await asyncio.sleep(0.02)
         if ep.rpc:
             dealer = ep.pattern == "dealerrouter"
@@ -876,15 +1028,15 @@ async def async_episode_main(ep):
                 if ep.closed.is_set() or ep.overdue():
                     break
                 if not await async_send(ep, a, ep.fwd, seq):
-                    ep.back.allow_drop()  # an abandoned request: its reply may be dropped
+                    ep.back.allow_drop("abandoned_request")  # its reply may be dropped
                     continue
                 frames = await async_recv(ep, a, ep.back, 0, TIMEOUT_MS / 1000)
                 if frames is None and not dealer:
-                    ep.back.allow_drop()  # REQ_RELAXED drops the reply of an abandoned request
+                    ep.back.allow_drop("abandoned_request")  # REQ_RELAXED drops its reply
                 elif frames is None:
                     frames = await async_recv(ep, a, ep.back, 0, TIMEOUT_MS / 1000)
                     if frames is None:
-                        ep.back.allow_drop()
+                        ep.back.allow_drop("abandoned_request")
         else:
             for seq in range(ep.n):
                 if ep.closed.is_set() or ep.overdue():
@@ -929,9 +1081,14 @@ async def async_episode_main(ep):
         except Exception:
             failures.append(traceback.format_exc())
         finally:
-            sides_done.append(fn.__name__)
+            if fn is sender and ep.pattern == "pubsub":
+                for _ in range(1000):  # the SUB closes first (see make_sockets), bounded
+                    if "receiver" in sides_done:
+                        break
+                    await asyncio.sleep(0.01)
             if ep.chaos not in ("drop", "destroy"):
                 sock.close()
+            sides_done.append(fn.__name__)
 
     async def chaos():
         await asyncio.sleep(ep.rng.random() * 0.2)
@@ -1078,10 +1235,10 @@ def stream_episode(ep):
             return
         finished = ep.sender_done.is_set() and ep.fwd.complete() and (not ep.rpc or ep.back.complete())
         if finished or (ep.sender_done.is_set() and state["stopped_at"] and now - state["stopped_at"] > 3.0):
+            if not sb.closed():  # SUB before PUB: see make_sockets
+                sb.close()
             if not sa.closed():
                 sa.close()
-            if not sb.closed():
-                sb.close()
             loop.stop()
             return
         if ep.sender_done.is_set() and state["stopped_at"] is None:
@@ -1113,7 +1270,7 @@ def stream_episode(ep):
         loop.start()
     except Exception:
         failures.append(traceback.format_exc())
-    for s in (sa, sb):
+    for s in (sb, sa):
         if ep.chaos != "drop" and not s.closed():
             s.close()
     if "term" in state:
@@ -1130,6 +1287,78 @@ def stream_episode(ep):
         _bounded_term(ep, ctx)
     loop.close(all_fds=False)
     asyncio.set_event_loop(None)
+
+
+# ---- issue 12.2 probe ----------------------------------------------------------------------
+
+def split_probe(seconds, want=20):
+    """Send and receive 3-part messages in the main thread over inproc under a SIGALRM
+    every 200 us whose handler raises (Ctrl-C-like) in the calls, as issue 12.2 measured;
+    count received messages that are split or mixed from two.  Stops after ``want``
+    splits or ``seconds``.  Before commit 549d712 (multipart all or nothing) splits
+    came within a second (about 1 in 170 messages); since, measured: 1 in 190,000 on
+    CPython 3.11, 0 in 35,000 on PyPy 3.9 (20 s each)."""
+    ctx = zmq.Context()
+    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
+    for s in (push, pull):
+        s.linger = 0
+        s.rcvtimeo = s.sndtimeo = 1000
+    pull.bind("inproc://split-probe")
+    push.connect("inproc://split-probe")
+    rng = random.Random(5)
+    armed = [False]
+    raised = [0]
+
+    def handler(signum, frame):
+        if armed[0] and rng.random() < 0.5:
+            armed[0] = False
+            raised[0] += 1
+            raise ChaosInterrupt()
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, 0.0002, 0.0002)
+    sent = received = split = 0
+    samples = []
+    end = time.monotonic() + seconds
+    try:
+        seq = 0
+        while time.monotonic() < end and split < want:
+            seq += 1
+            frames = build_message(9, seq, True, False, rng)
+            while len(frames) != 4:
+                frames = build_message(9, seq, True, False, rng)
+            try:
+                armed[0] = True
+                push.send_multipart(frames)
+                armed[0] = False
+                sent += 1
+            except ChaosInterrupt:
+                pass
+            except zmq.Again:
+                armed[0] = False
+            try:
+                armed[0] = True
+                got = pull.recv_multipart()
+                armed[0] = False
+            except (ChaosInterrupt, zmq.Again):
+                armed[0] = False
+                continue
+            received += 1
+            try:
+                parse_message(got)
+            except ValueError as e:
+                split += 1
+                if len(samples) < 3:
+                    samples.append("%s (%d parts)" % (e, len(got)))
+    finally:
+        armed[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
+        signal.signal(signal.SIGALRM, old)
+        push.close()
+        pull.close()
+        ctx.term()
+    return {"sent": sent, "received": received, "split": split, "raised": raised[0],
+            "seconds": seconds, "samples": samples}
 
 
 # ---- fork ---------------------------------------------------------------------------------
@@ -1239,7 +1468,22 @@ def quiesce(run, running):
         if now == fds:
             break
         fds = now
+    for _ in range(50):  # reaper threads of dropped contexts end once terminated
+        if threading.active_count() <= 2:  # main + watchdog
+            break
+        time.sleep(0.1)
     return rss_mb(), open_fds()
+
+
+# The event each (driver, chaos) card produces (signal_raised: main episodes; fork: fork).
+CARD_EVENTS = {
+    ("thread", "close_recv"): "close_blocked_recv", ("thread", "close_send"): "close_blocked_send",
+    ("thread", "term"): "term", ("thread", "destroy"): "destroy", ("thread", "linger0"): "linger0",
+    ("thread", "drop"): "drop", ("asyncio", "cancel"): "asyncio_cancel",
+    ("asyncio", "close"): "asyncio_close", ("asyncio", "term"): "term",
+    ("asyncio", "destroy"): "destroy", ("asyncio", "drop"): "drop",
+    ("stream", "close"): "stream_close", ("stream", "term"): "term", ("stream", "drop"): "drop",
+}
 
 
 class Deck:
@@ -1248,7 +1492,11 @@ class Deck:
     def __init__(self, rng, items):
         self.rng, self.items, self.cards = rng, list(items), []
 
-    def draw(self):
+    def draw(self, prefer=()):
+        """The next card; one of ``prefer`` (cards whose event has not happened yet) if any."""
+        prefer = [c for c in self.items if c in prefer]
+        if prefer:
+            return self.rng.choice(prefer)
         if not self.cards:
             self.cards = list(self.items)
             self.rng.shuffle(self.cards)
@@ -1300,9 +1548,14 @@ def run_chaos(args):
         eid[0] += 1
         return Episode(run, eid[0], driver, chaos, rng)
 
-    def chaos_phase(until, concurrency):
+    def missing_events():
+        with run.lock:
+            return {k for k in EVENT_KINDS if run.events[k] == 0}
+
+    def chaos_phase(until, concurrency, cap=None):
+        """Chaos until ``until``, then (cap) on until every event kind happened or ``cap``."""
         next_fork = time.monotonic() + rng.uniform(0.5, 2.0)
-        while time.monotonic() < until:
+        while time.monotonic() < until or (cap and time.monotonic() < cap and missing_events()):
             for ep in list(running):
                 if not ep.thread.is_alive():
                     running.remove(ep)
@@ -1310,7 +1563,8 @@ def run_chaos(args):
                     run.violation("%s: episode thread hung" % ep.tag)
                     running.remove(ep)
             while len(running) < concurrency:
-                ep = new_episode(*deck.draw())
+                missing = missing_events()
+                ep = new_episode(*deck.draw([c for c, e in CARD_EVENTS.items() if e in missing]))
                 _start(run, ep)
                 running.append(ep)
             if time.monotonic() > next_fork and not args.no_fork:
@@ -1326,12 +1580,17 @@ def run_chaos(args):
     final_from = end - args.duration * 0.15
     chaos_phase(warm_until, args.concurrency)
     rss_warm, fds_warm = quiesce(run, running)
+    threads_warm = threading.active_count()
     print("warm-up done: RSS %.1f MiB, %d fds (start: %.1f MiB, %d fds)"
           % (rss_warm, fds_warm, rss_start, fds_start), flush=True)
     checkpoints = []
-    quarter = (final_from - time.monotonic()) / 3
-    for k in range(3):
-        chaos_phase(time.monotonic() + quarter, args.concurrency)
+    for k in range(args.checkpoints):
+        left = args.checkpoints - k
+        phase = max(1.0, (final_from - time.monotonic()) / left)
+        # The last phase goes on (up to --catch-up s) until every event kind happened,
+        # dealing the cards whose event is still missing: a short run covers them all.
+        chaos_phase(time.monotonic() + phase, args.concurrency,
+                    cap=end + args.catch_up if left == 1 else None)
         rss, fds = quiesce(run, running)
         checkpoints.append((round(rss, 1), fds))
         print("checkpoint %d: RSS %.1f MiB, %d fds, %d msgs received, %d violations"
@@ -1348,6 +1607,7 @@ def run_chaos(args):
         orderly += len(batch)
         quiesce(run, running)
     rss_end, fds_end = quiesce(run, running)
+    threads_end = threading.active_count()
     probe_pair[0].close()
     probe_pair[1].close()
     probe_ctx.term()
@@ -1367,7 +1627,12 @@ def run_chaos(args):
         "events": dict(run.events),
         "signals": run.counts["signals"],
         "allowed_drops": run.counts["allowed_drops"],
+        "allowed_drops_by_kind": dict(sorted(run.drops.items())),
         "allowed_drops_slow_joiner": run.counts["allowed_drops_slow_joiner"],
+        "close_then_signal": run.counts["close_then_signal"],
+        "eintr_retries": run.counts["eintr_retries"],
+        "close_recv_returned": run.counts["close_recv_returned"],
+        "close_multipart_recv_lost": run.counts["close_multipart_recv_lost"],
         "known_split_multipart": run.counts["known_split_multipart"],
         "signal_multipart_episodes": run.counts.get("signal_multipart_episodes", 0),
         "violations": len(run.violations),
@@ -1376,6 +1641,8 @@ def run_chaos(args):
                    "end": round(rss_end, 1), "growth": round(growth, 1)},
         "fds": {"start": fds_start, "warm": fds_warm, "end": fds_end, "growth": fd_growth},
         "checkpoints": checkpoints,
+        "threads": {"warm": threads_warm, "end": threads_end,
+                    "names": sorted(t.name for t in threading.enumerate())[:10]},
         "flat": flat,
     }
     result["ok"] = not run.violations and flat
@@ -1393,16 +1660,26 @@ def main(argv=None):
     parser.add_argument("--stall", type=float, default=45.0, help="watchdog: seconds without progress")
     parser.add_argument("--max-rss-growth-mb", type=float, default=40.0)
     parser.add_argument("--max-fd-growth", type=int, default=4)
-    parser.add_argument("--no-memoryview", action="store_true",
-                        help="never send memoryviews zero-copy (to isolate other failures)")
     parser.add_argument("--driver", choices=sorted(CHAOS), help="only this driver (to reproduce)")
     parser.add_argument("--chaos", help="only this chaos kind (to reproduce)")
     parser.add_argument("--pattern", choices=sorted(PATTERNS), help="only this pattern")
     parser.add_argument("--transport", choices=TRANSPORTS, help="only this transport")
     parser.add_argument("--no-signals", action="store_true", help="no main-thread signal episodes")
     parser.add_argument("--no-fork", action="store_true", help="no fork events")
+    parser.add_argument("--checkpoints", type=int, default=3,
+                        help="chaos phases, each ended by an RSS/fd measurement at a quiet point")
+    parser.add_argument("--catch-up", type=float, default=None,
+                        help="at most this many s past --duration to make every event kind "
+                             "happen (default: 10 + duration/2)")
+    parser.add_argument("--split-probe", type=float, default=None, metavar="S",
+                        help="only the issue 12.2 probe: S s of 3-part messages under a raising "
+                             "timer signal; JSON: messages, split ones")
     args = parser.parse_args(argv)
-    _NO_MEMORYVIEW[0] = args.no_memoryview
+    if args.catch_up is None:
+        args.catch_up = 10 + args.duration / 2
+    if args.split_probe is not None:
+        print(json.dumps(split_probe(args.split_probe), sort_keys=True), flush=True)
+        return 0
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(1 << 32)
     print("chaos: seed %d, %.0f s, zmq_cffi on %s %s (libzmq %s)"
