@@ -239,3 +239,19 @@ def test_read_only_buffer_for_recv_into_is_a_buffer_error(ctx):
     with pytest.raises(TypeError):
         a.recv_into(5)
     a.close()
+
+
+@pytest.mark.parametrize("copy", [True, False])
+def test_send_of_a_frame_returns_its_own_tracker(ctx, copy):
+    a, b = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
+    a.linger = b.linger = 0
+    a.bind("inproc://frame-tracker")
+    b.connect("inproc://frame-tracker")
+    try:
+        tracked = zmq.Frame(b"x" * 100, track=True)
+        assert a.send(tracked, copy=copy) is tracked.tracker
+        assert a.send(zmq.Frame(b"y"), copy=copy) is None  # untracked: no tracker
+        assert b.recv() == b"x" * 100 and b.recv() == b"y"
+    finally:
+        a.close()
+        b.close()

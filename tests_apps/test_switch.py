@@ -347,3 +347,13 @@ def test_shim_of_another_zmq_cffi_copy_still_switches(python, switched_env, tmp_
     proc = run([python, "-c", code], switched_env, copy_dir)
     [report] = reports(proc.stdout)
     assert report["name"] == "zmq_cffi" and report["cffi_is_zmq"]
+
+
+def test_python_dash_m_runs_a_zmq_submodule_as_main(python, switched_env, tmp_path):
+    # runpy asks the alias loader for the code of zmq.curve_keygen: it must
+    # be zmq_cffi.curve_keygen's, run as __main__.
+    proc = subprocess.run([python, "-m", "zmq.curve_keygen", "--json"], env=switched_env,
+                          cwd=str(tmp_path), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    keys = json.loads(proc.stdout)
+    assert len(keys["public"]) == 40 and len(keys["secret"]) == 40

@@ -43,13 +43,6 @@ NOT_RUN = {
 # Real gaps, outside the Python API layer: strict xfails, so that fixing one
 # turns the run red until it is moved out of here.
 KNOWN_GAPS = {
-    "tests/test_curve_keygen.py::test_curve_keygen_help": "python -m zmq.X under the switch: "
-        "runpy needs _AliasLoader.get_code (zmq_cffi/switch.py)",
-    "tests/test_curve_keygen.py::test_curve_keygen": "python -m zmq.curve_keygen (switch.py)",
-    "tests/test_curve_keygen.py::test_curve_keygen_json": "python -m zmq.curve_keygen (switch.py)",
-    "tests/test_curve_keygen.py::test_curve_keygen_secret": "python -m zmq.curve_keygen (switch.py)",
-    "tests/test_socket.py::TestSocket::test_tracker": "send(tracked_frame, copy=False) returns "
-        "None, pyzmq returns the frame's tracker (Socket._send_frame, on the send path)",
     "tests/test_future.py::TestFutureSocket::test_close_all_fds": "eventloop.future sockets "
         "watch their FD with asyncio's add_reader, not tornado's add_handler, so "
         "IOLoop.close(all_fds=True) does not close them",

@@ -752,7 +752,7 @@ class Socket(Generic[_ReturnT]):
                                         flags, _POLLOUT)
         if rc:
             self._raise(rc)
-        return frame.tracker if track else None
+        return frame.tracker  # as pyzmq: a Frame's own tracker (None if untracked), whatever copy and track say
 
     def send_multipart(self, msg_parts: Sequence[Any], flags: int = 0, copy: bool = True,
                        track: bool = False, **kwargs: Any) -> Optional[MessageTracker]:

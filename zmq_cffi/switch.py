@@ -53,6 +53,17 @@ class _AliasLoader(importlib.abc.Loader):
         # real one back, so zmq_cffi.X keeps its own identity (reload, pickle).
         module.__spec__ = self.real_spec
 
+    def get_code(self, fullname: str) -> Any:
+        """The real module's code: ``python -m zmq.X`` (runpy) runs zmq_cffi.X."""
+        spec = importlib.util.find_spec(self.real_name)
+        if spec is None or spec.loader is None:
+            raise ImportError("no module named %s" % self.real_name, name=fullname)
+        return spec.loader.get_code(self.real_name)  # type: ignore[attr-defined]
+
+    def is_package(self, fullname: str) -> bool:
+        spec = importlib.util.find_spec(self.real_name)
+        return bool(spec is not None and spec.submodule_search_locations is not None)
+
 
 class _AliasFinder(importlib.abc.MetaPathFinder):
     """Maps every ``zmq.X`` import to ``zmq_cffi.X`` while the switch is on."""
