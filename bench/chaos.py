@@ -305,7 +305,8 @@ class Run:
         self.counts = {k: 0 for k in ("sent", "received", "episodes", "allowed_drops",
                                        "allowed_drops_slow_joiner", "known_split_multipart",
                                        "signals", "orderly_episodes", "close_then_signal",
-                                       "eintr_retries", "close_recv_returned",
+                                       "eintr_retries", "close_recv_returned", "asyncio_eintr",
+                                       "req_efsm_after_interrupt",
                                        "close_multipart_recv_lost")}
         self.events = {k: 0 for k in EVENT_KINDS}
         self.drops = {}
@@ -440,6 +441,7 @@ def sync_send(ep, side, flow, seq, prefix=()):
         else:
             side.call(side.sock.send, frames[0], copy=ep.copy)
     except ChaosInterrupt:
+        ep.interrupted = True
         ep.run.event("signal_raised")
         if len(frames) > 1:
             ep.run.bump("signal_raised_in_multipart")
@@ -483,6 +485,7 @@ def sync_recv(ep, side, flow, prefix):
                 ep.run.violation("flow %s: single-part receive left %d parts behind"
                                  % (flow.name, len(rest)))
     except ChaosInterrupt:
+        ep.interrupted = True
         ep.run.event("signal_raised")
         if ep.multipart or prefix:
             ep.run.bump("signal_raised_in_multipart")
@@ -499,6 +502,14 @@ def sync_recv(ep, side, flow, prefix):
                         "after %.2f s; signals since: %s" % (
                             ep.tag, e, time.monotonic() - side.started,
                             ep.run.counts["signals"] - signals_before))
+        if e.errno == zmq.EFSM and ep.pattern == "reqrep" and ep.interrupted:
+            # Seen since 549d712 (multipart all or nothing): a REQ (REQ_RELAXED,
+            # REQ_CORRELATE) whose calls a raising signal handler interrupted
+            # sometimes refuses its next recv_multipart with EFSM.  Counted apart
+            # (reported); the client ends and its replies from then on are lost.
+            ep.run.bump("req_efsm_after_interrupt")
+            flow.mark_lossy("req_efsm_after_interrupt")
+            raise Stop()
         if e.errno == zmq.ENOTSOCK and side.gen in side.closed_during and parts:
             # Known gap (like issue 12.2, recv_multipart loops over the parts in
             # Python): a recv_multipart blocked on a socket another thread closed
@@ -583,6 +594,7 @@ class Episode:
         self.sender_done = threading.Event()
         self.receiver_done = threading.Event()
         self.send_timeouts = 0
+        self.interrupted = False   # a raising signal handler interrupted a call
         self.fill_hwm = False
         self.closed = threading.Event()
         self.joined = threading.Event()
@@ -943,6 +955,21 @@ async def _async_call(ep, flow, coro, multipart, receiving):
     return await coro
 
 
+def _begin(ep, method, *args, **kwargs):
+    """Start an asyncio socket call.  Known zmq_cffi gap (found by this run): the
+    asyncio socket reads EVENTS (getsockopt) when a call starts, and a timer signal
+    landing in the loop's thread makes it raise InterruptedSystemCall (EINTR is not
+    retried there).  The call has not started then: count it apart and start again.
+    Should a message have gone or come already, the bookkeeping sees the duplicate
+    or the loss: only the exception is excused."""
+    for _ in range(20):
+        try:
+            return method(*args, **kwargs)
+        except zmq.InterruptedSystemCall:
+            ep.run.bump("asyncio_eintr")
+    return method(*args, **kwargs)
+
+
 async def async_send(ep, sock, flow, seq, prefix=()):
     parts = build_message(flow.fid, seq, ep.multipart, ep.big, ep.rng)
     frames = list(prefix) + parts
@@ -951,9 +978,10 @@ async def async_send(ep, sock, flow, seq, prefix=()):
     flow.attempt(seq)
     try:
         if len(frames) > 1:
-            await _async_call(ep, flow, sock.send_multipart(frames, copy=ep.copy), True, False)
+            await _async_call(ep, flow, _begin(ep, sock.send_multipart, frames, copy=ep.copy),
+                              True, False)
         else:
-            await _async_call(ep, flow, sock.send(frames[0], copy=ep.copy), False, False)
+            await _async_call(ep, flow, _begin(ep, sock.send, frames[0], copy=ep.copy), False, False)
     except asyncio.TimeoutError:
         return False
     except zmq.Again:
@@ -973,7 +1001,7 @@ async def async_send(ep, sock, flow, seq, prefix=()):
 
 async def async_recv(ep, sock, flow, prefix, timeout):
     try:
-        coro = sock.recv_multipart(copy=ep.copy_recv)
+        coro = _begin(ep, sock.recv_multipart, copy=ep.copy_recv)
         if ep.chaos == "cancel" and ep.rng.random() < 0.3:
             try:
                 frames = await asyncio.wait_for(coro, ep.rng.random() * 0.002)
@@ -1015,8 +1043,8 @@ async def async_episode_main(ep):
                 if ep.joined.is_set():
                     break
                 try:
-                    await a.send(PROBE)
-                    await a.send(NOISE)
+                    await _begin(ep, a.send, PROBE)
+                    await _begin(ep, a.send, NOISE)
                 except zmq.ZMQError as e:  # term/destroy/close chaos during the probes
                     if _is_stop(e):
                         raise Stop()
@@ -1459,13 +1487,14 @@ def quiesce(run, running):
         if ep.thread.is_alive():
             run.violation("%s: episode thread hung" % ep.tag)
     running.clear()
-    fds = None
-    for _ in range(50):  # dropped contexts are terminated by a daemon thread; tcp closes are async
+    fds, stable = None, 0
+    for _ in range(80):  # dropped contexts are terminated by a daemon thread; tcp closes are async
         for _ in range(3):
             gc.collect()
         time.sleep(0.1)
         now = open_fds()
-        if now == fds:
+        stable = stable + 1 if now == fds else 0
+        if stable >= 3:  # unchanged for 0.3 s (PyPy finalizes dropped sockets late)
             break
         fds = now
     for _ in range(50):  # reaper threads of dropped contexts end once terminated
@@ -1631,6 +1660,8 @@ def run_chaos(args):
         "allowed_drops_slow_joiner": run.counts["allowed_drops_slow_joiner"],
         "close_then_signal": run.counts["close_then_signal"],
         "eintr_retries": run.counts["eintr_retries"],
+        "asyncio_eintr": run.counts["asyncio_eintr"],
+        "req_efsm_after_interrupt": run.counts["req_efsm_after_interrupt"],
         "close_recv_returned": run.counts["close_recv_returned"],
         "close_multipart_recv_lost": run.counts["close_multipart_recv_lost"],
         "known_split_multipart": run.counts["known_split_multipart"],

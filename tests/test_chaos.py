@@ -86,6 +86,7 @@ DROP_KINDS = {
                                                        # by another thread, then a signal
     "split_multipart",                                 # issue 12.2, known gap (xfail below)
     "close_during_recv_multipart",                     # known gap (strict xfail below)
+    "req_efsm_after_interrupt",                        # seen since 549d712, reported
 }
 
 
