@@ -13,7 +13,9 @@ from zmq_cffi.curve import curve_keypair, curve_public
 
 
 def _main(argv: Optional[List[str]] = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m zmq_cffi.curve_keygen",
+    # The name it was run by: zmq.curve_keygen under the drop-in switch.
+    name = __spec__.name if __spec__ is not None else "zmq_cffi.curve_keygen"
+    parser = argparse.ArgumentParser(prog="python3 -m %s" % name,
                                      description="Print a CURVE key pair (Z85 text).")
     parser.add_argument("--json", action="store_true", help="print the keys as a JSON object")
     parser.add_argument("--secret", help="derive the public key of this secret key (Z85)")
