@@ -238,10 +238,17 @@ static int zmqcffi_rx_begin(zmqcffi_slot_t *slot, int flags)
 {
     if ((flags & ZMQCFFI_MP_FIRST) && slot->rx_partial) {
         zmq_msg_t rest;
+        int more = 1;
         zmq_msg_init(&rest);
-        /* The rest of a message arrives with its first part: never blocks. */
-        while (zmq_msg_recv(&rest, slot->socket, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&rest))
-            ;
+        /* The rest of a message arrives with its first part: never blocks.
+         * A signal may still interrupt the call (EINTR): go on, or the
+         * message would be left half-read after all. */
+        while (more) {
+            if (zmq_msg_recv(&rest, slot->socket, ZMQ_DONTWAIT) >= 0)
+                more = zmq_msg_more(&rest);
+            else if (zmq_errno() != EINTR)
+                break;
+        }
         zmq_msg_close(&rest);
         slot->rx_partial = 0;
     }
@@ -483,7 +490,10 @@ typedef struct {
     uint64_t token;     /* nonzero: data is sent in place; its release token */
 } zmqcffi_part_t;
 
-static int zmqcffi_send_one_part(void *socket, zmqcffi_part_t *part, int flags)
+/* later: a part after the first.  libzmq accepts it, but may still report
+ * EINTR (a signal while it processes pending commands): that part is then
+ * tried again at once, or the message would be left half-sent. */
+static int zmqcffi_send_one_part(void *socket, zmqcffi_part_t *part, int flags, int later)
 {
     zmq_msg_t msg;
     int rc;
@@ -497,10 +507,16 @@ static int zmqcffi_send_one_part(void *socket, zmqcffi_part_t *part, int flags)
             return rc;
         }
     } else {
-        return zmq_send(socket, part->data, part->size, flags) < 0 ? -zmq_errno() : 0;
+        do
+            rc = zmq_send(socket, part->data, part->size, flags);
+        while (rc < 0 && later && zmq_errno() == EINTR);
+        return rc < 0 ? -zmq_errno() : 0;
     }
-    if (rc >= 0)
-        rc = zmq_msg_send(&msg, socket, flags);
+    if (rc >= 0) {
+        do
+            rc = zmq_msg_send(&msg, socket, flags);
+        while (rc < 0 && later && zmq_errno() == EINTR);
+    }
     if (rc < 0) {
         rc = -zmq_errno();
         zmq_msg_close(&msg);  /* releases a zero-copy token */
@@ -519,7 +535,7 @@ static int zmqcffi_send_parts(zmqcffi_slot_t *slot, zmqcffi_part_t *parts, int n
         ZMQCFFI_STAMP(slot, flags, ZMQ_POLLOUT);
         for (; i < n && rc == 0; i++)
             rc = zmqcffi_send_one_part(slot->socket, &parts[i],
-                                       i < n - 1 ? flags | ZMQ_SNDMORE : flags);
+                                       i < n - 1 ? flags | ZMQ_SNDMORE : flags, i > 0);
         zmqcffi_slot_leave(slot);
     }
     if (rc < 0)
