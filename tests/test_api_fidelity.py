@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 
-from tests._backend import BACKEND, zmq
+from _backend import BACKEND, zmq
 
 import importlib
 
