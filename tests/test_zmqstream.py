@@ -788,3 +788,23 @@ def test_ioloop_close_all_fds_closes_the_socket_not_libzmqs_fd(kind):
                           timeout=60, cwd=root)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split() == ["closed:", "True", "ok"]
+
+
+def test_ioloop_close_all_fds_closes_future_sockets(ctx):
+    # pyzmq's future sockets are registered with the tornado IOLoop, so that
+    # IOLoop.close(all_fds=True) closes them (pyzmq's test_close_all_fds).
+    future = importlib.import_module(zmq.__name__ + ".eventloop.future")
+    fctx = future.Context.shadow(ctx.underlying)
+    sock = fctx.socket(zmq.PUB)
+    loop = IOLoop(make_current=False)
+
+    async def attach():
+        sock._get_loop()
+
+    try:
+        loop.run_sync(attach, timeout=BOUND_S)
+        assert not sock.closed
+        loop.close(all_fds=True)
+        assert sock.closed
+    finally:
+        sock.close(linger=0)  # a no-op once closed; else the ctx fixture's term() would wait

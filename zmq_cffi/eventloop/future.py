@@ -29,11 +29,42 @@ from zmq_cffi import asyncio as _zasyncio
 __all__ = ["Context", "Socket", "Poller", "CancelledError"]
 
 
+def _ignore_events(fd: Any, events: int) -> None:
+    """The handler of a registration that only lets tornado close the socket."""
+
+
 class Socket(_zasyncio.Socket):
     """A Socket whose ``send*``, ``recv*`` and ``poll`` return Futures.
 
     See ``zmq_cffi.asyncio.Socket``: the Futures are tornado's (asyncio's).
+    On a loop run by a tornado IOLoop the socket is also registered with
+    that IOLoop, watching nothing (asyncio's reader does the watching), so
+    that ``IOLoop.close(all_fds=True)`` closes it, as with pyzmq.
     """
+
+    def _switch_loop(self, loop: Any) -> None:
+        self._forget_io_loop()
+        super()._switch_loop(loop)
+        from tornado.ioloop import IOLoop
+
+        io_loop = IOLoop.current(instance=False)
+        if io_loop is None or getattr(io_loop, "asyncio_loop", None) is not loop:
+            return
+        try:
+            io_loop.add_handler(self, _ignore_events, 0)
+        except ValueError:  # the FD is registered already (a ZMQStream on it)
+            return
+        object.__setattr__(self, "_io_loop", io_loop)
+
+    def _release_io(self) -> None:
+        self._forget_io_loop()
+        super()._release_io()
+
+    def _forget_io_loop(self) -> None:
+        io_loop = self.__dict__.get("_io_loop")
+        if io_loop is not None:
+            object.__setattr__(self, "_io_loop", None)
+            io_loop.remove_handler(self._fd)
 
     def __repr__(self) -> str:
         return super().__repr__().replace("zmq_cffi.asyncio.", "zmq_cffi.eventloop.future.", 1)
