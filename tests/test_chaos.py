@@ -84,7 +84,8 @@ DROP_KINDS = {
     "abandoned_request",                               # a REQ/DEALER gave up on a reply
     "close_then_signal",                               # README: blocked call on a socket closed
                                                        # by another thread, then a signal
-    "split_multipart",                                 # issue 12.2, known gap (xfail below)
+    # (no "split_multipart": since multipart is all or nothing, a split
+    # message is a drop of an unknown kind, so the run fails)
     "close_during_recv_multipart",                     # known gap (strict xfail below)
     "req_efsm_after_interrupt",                        # seen since 549d712, reported
 }
@@ -120,13 +121,9 @@ def test_short_chaos_run_no_abort_hang_loss_corruption_or_leak():
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(strict=False, reason="issue 12.2: since 549d712 a raising signal handler splits "
-                                        "about 1 message in 150,000-190,000 on CPython (one with a "
-                                        "part too many), 0 in 35,000 on PyPy; not strict: in 5 s "
-                                        "the probe usually finds none")
 def test_no_split_multipart_messages_under_raising_signals():
-    """The chaos run counts split messages as a known gap (``known_split_multipart``,
-    drops of kind ``split_multipart``); this probe looks for the gap on its own:
+    """Issue 12.2: a split message in the chaos run fails it (see DROP_KINDS);
+    this probe looks for splits on its own:
     3-part messages sent and received in the main thread under a SIGALRM every
     200 us whose handler raises, for 5 s (or until 20 split messages)."""
     proc = subprocess.run([sys.executable, CHAOS_SCRIPT, "--split-probe", "5"],

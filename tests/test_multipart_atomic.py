@@ -198,3 +198,17 @@ def test_mixed_parts_arrive_whole_in_order(pair, copy, n):
     if tracker is not None:
         tracker.wait(5)
         assert tracker.done
+
+
+def test_an_untracked_frame_is_refused_before_anything_is_pinned(pair):
+    a, b = pair
+    if IS_CFFI:
+        from zmq_cffi.frame import _zero_copy
+        _zero_copy.collect()
+        held_before = len(_zero_copy)
+    with pytest.raises(ValueError):
+        a.send_multipart([bytearray(100000), zmq.Frame(b"untracked")], copy=False, track=True)
+    if IS_CFFI:
+        _zero_copy.collect()
+        assert len(_zero_copy) == held_before  # nothing kept alive for a message never sent
+    assert b.poll(100) == 0

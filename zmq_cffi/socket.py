@@ -785,6 +785,8 @@ class Socket(Generic[_ReturnT]):
                 continue
             all_bytes = False
             if isinstance(part, Frame):
+                if track and part.tracker is None:  # before any part is pinned
+                    raise ValueError("Not a tracked message")
                 continue
             if isinstance(part, str):
                 raise TypeError("Frame %i (%r...) is a str; send bytes (encode it)"
@@ -826,8 +828,6 @@ class Socket(Generic[_ReturnT]):
             for i, part in enumerate(msg_parts):
                 tracker = None
                 if isinstance(part, Frame):
-                    if track and part.tracker is None:
-                        raise ValueError("Not a tracked message")
                     tracker = part.tracker
                     if part._msg is not None:
                         parts[i].frame = part._msg
