@@ -607,12 +607,22 @@ static int zmqcffi_released_wait(uint64_t seen_total, long timeout_ms)
 /* Options keep working while the context terminates (libzmq's rule: so a
  * worker can set LINGER before closing), except EVENTS, which makes libzmq
  * process the socket's commands like a send or recv does. */
+/*
+ * Calls that never block (options, bind/connect, monitor) still process
+ * pending commands first, and a signal arriving then makes libzmq return
+ * EINTR.  Nothing was done, so the call is made again: the Python handler
+ * runs when we return, and a raising one (Ctrl-C) raises there.  Sets
+ * rc to 0 or -errno.
+ */
+#define ZMQCFFI_RETRY_EINTR(rc, call) \
+    do { (rc) = (call) < 0 ? -zmq_errno() : 0; } while ((rc) == -EINTR)
+
 static int zmqcffi_getsockopt(zmqcffi_slot_t *slot, int option, void *value, size_t *size)
 {
     int rc = zmqcffi_slot_enter_if(slot, option != ZMQ_EVENTS);
     if (rc < 0)
         return rc;
-    rc = zmq_getsockopt(slot->socket, option, value, size) < 0 ? -zmq_errno() : 0;
+    ZMQCFFI_RETRY_EINTR(rc, zmq_getsockopt(slot->socket, option, value, size));
     zmqcffi_slot_leave(slot);
     return rc;
 }
@@ -622,7 +632,7 @@ static int zmqcffi_setsockopt(zmqcffi_slot_t *slot, int option, const char *valu
     int rc = zmqcffi_slot_enter_if(slot, 1);
     if (rc < 0)
         return rc;
-    rc = zmq_setsockopt(slot->socket, option, value, size) < 0 ? -zmq_errno() : 0;
+    ZMQCFFI_RETRY_EINTR(rc, zmq_setsockopt(slot->socket, option, value, size));
     if (rc == 0 && (option == ZMQ_RCVTIMEO || option == ZMQ_SNDTIMEO) && size == sizeof(int)) {
         int timeout;
         memcpy(&timeout, value, sizeof(int));
@@ -640,12 +650,11 @@ static int zmqcffi_call_addr(zmqcffi_slot_t *slot, int which, const char *addr)
         return -EINVAL;
     ZMQCFFI_ENTER(slot);
     switch (which) {
-    case 0: rc = zmq_bind(slot->socket, addr); break;
-    case 1: rc = zmq_connect(slot->socket, addr); break;
-    case 2: rc = zmq_unbind(slot->socket, addr); break;
-    default: rc = zmq_disconnect(slot->socket, addr); break;
+    case 0: ZMQCFFI_RETRY_EINTR(rc, zmq_bind(slot->socket, addr)); break;
+    case 1: ZMQCFFI_RETRY_EINTR(rc, zmq_connect(slot->socket, addr)); break;
+    case 2: ZMQCFFI_RETRY_EINTR(rc, zmq_unbind(slot->socket, addr)); break;
+    default: ZMQCFFI_RETRY_EINTR(rc, zmq_disconnect(slot->socket, addr)); break;
     }
-    rc = rc < 0 ? -zmq_errno() : 0;
     zmqcffi_slot_leave(slot);
     return rc;
 }
@@ -655,7 +664,7 @@ static int zmqcffi_monitor(zmqcffi_slot_t *slot, const char *addr, int events)
 {
     int rc;
     ZMQCFFI_ENTER(slot);
-    rc = zmq_socket_monitor(slot->socket, addr, events) < 0 ? -zmq_errno() : 0;
+    ZMQCFFI_RETRY_EINTR(rc, zmq_socket_monitor(slot->socket, addr, events));
     zmqcffi_slot_leave(slot);
     return rc;
 }

@@ -546,11 +546,7 @@ class Socket(Generic[_ReturnT]):
         size_p = scratch.size_p
         size_p[0] = _INT_SIZE
         rc = lib.zmqcffi_getsockopt(self._slot, _EVENTS_OPTION, scratch.int_p, size_p)
-        while rc == -_EINTR:  # reading EVENTS processes commands, which a signal may
-            # interrupt: the Python handler has run by now (and did not raise); read again
-            size_p[0] = _INT_SIZE
-            rc = lib.zmqcffi_getsockopt(self._slot, _EVENTS_OPTION, scratch.int_p, size_p)
-        if rc:
+        if rc:  # (EINTR, from commands processed first, is retried in C)
             self._raise(rc)
         return scratch.int_p[0]
 
