@@ -5,6 +5,7 @@ naming what to install, ``ZMQ_PREFIX`` still works, and the license metadata
 is in the SPDX form with no deprecation warning from setuptools.
 """
 import glob
+import importlib.machinery
 import importlib.metadata as importlib_metadata
 import json
 import platform
@@ -55,7 +56,10 @@ def test_wheel_is_manylinux_and_bundles_libzmq(repaired_wheel):
         members = set(zf.namelist())
     for needed in ("zmq_cffi/py.typed", "zmq_cffi/_cdefs.h", "zmq_cffi/__init__.py"):
         assert needed in members
-    assert [n for n in members if re.match(r"zmq_cffi/_zmq\..*so$", n)], "no compiled extension"
+    # One extension, for this interpreter (nothing stray from an in-place build).
+    (ext,) = [n for n in members if re.match(r"zmq_cffi/_zmq\..*so$", n)]
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES
+    assert any(ext == "zmq_cffi/_zmq" + suffix for suffix in suffixes), (ext, suffixes)
 
 
 def test_wheel_license_metadata_is_spdx(repaired_wheel):
@@ -154,6 +158,10 @@ def sdist_tree(sdist, tmp_path_factory):
 def test_sdist_has_everything_to_build(sdist_tree):
     missing = [p for p in REQUIRED_IN_SDIST if not os.path.isfile(os.path.join(sdist_tree, p))]
     assert not missing
+    # Sources only: nothing compiled or generated (cffi's _zmq.c) slips in.
+    generated = [os.path.join(d, f) for d, _, files in os.walk(sdist_tree) for f in files
+                 if f.endswith((".so", ".o", ".pyc")) or f == "_zmq.c"]
+    assert not generated
     with open(os.path.join(sdist_tree, "PKG-INFO")) as f:
         assert "License-Expression: BSD-3-Clause" in f.read().splitlines()
 
