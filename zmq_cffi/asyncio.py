@@ -46,6 +46,7 @@ from zmq_cffi.constants import (
     POLLOUT,
     RCVTIMEO,
     SNDTIMEO,
+    SocketOption,
 )
 from zmq_cffi.context import Context as _SyncContext
 from zmq_cffi.error import Again, ZMQError
@@ -162,7 +163,8 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     # Defaults at class level, so close() and __del__ work on an object whose
     # __init__ failed half way.
-    _sync: Optional[_SyncSocket] = None
+    # None only before __init__ sets it (every use comes after).
+    _sync: _SyncSocket[Any] = None  # type: ignore[assignment]
     _owns_sync = False
     _closes_sync = False
     _loop: Optional[asyncio.AbstractEventLoop] = None
@@ -178,7 +180,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
     _sndtimeo: Optional[int] = None
 
     def __init__(self, context: Optional[Any] = None, socket_type: int = -1,
-                 io_loop: Any = None, _from_socket: Optional[_SyncSocket] = None,
+                 io_loop: Any = None, _from_socket: Optional[_SyncSocket[Any]] = None,
                  **kwargs: Any) -> None:
         if isinstance(context, _SyncSocket):
             context, _from_socket = None, context
@@ -206,15 +208,15 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         self._recv_waiters = deque()
         self._send_waiters = deque()
         self._sync = sync
-        self._fd = sync.get(FD)
+        self._fd = sync.get(SocketOption.FD)
         if not self._shadow:
             # Only this object can change the timeouts of a socket it owns
             # (set() keeps the cache current), so read them once.
-            self._rcvtimeo = sync.get(_RCVTIMEO)
-            self._sndtimeo = sync.get(_SNDTIMEO)
+            self._rcvtimeo = sync.get(SocketOption.RCVTIMEO)
+            self._sndtimeo = sync.get(SocketOption.SNDTIMEO)
 
     @classmethod
-    def from_socket(cls, socket: _SyncSocket, io_loop: Any = None) -> "Socket":
+    def from_socket(cls, socket: _SyncSocket[Any], io_loop: Any = None) -> "Socket":
         """Wrap a synchronous Socket; closing the wrapper closes it too.
 
         Parameters
@@ -360,7 +362,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         """When a call waiting from now should fail, by RCVTIMEO or SNDTIMEO."""
         timeout = self._rcvtimeo if option == _RCVTIMEO else self._sndtimeo
         if timeout is None:
-            timeout = self._sync.get(option)
+            timeout = int(self._sync.get(option))  # RCVTIMEO or SNDTIMEO: an int
         if timeout < 0:
             return None
         deadline = loop.time() + timeout * 1e-3
@@ -480,6 +482,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         Returns False (future untouched) when it would block and ``may_wait``.
         """
         sync = self._sync
+        result: Any
         try:
             if kind == _RECV_MULTIPART:
                 result = sync.recv_multipart(flags | _NOBLOCK, copy, track)
@@ -501,7 +504,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         return True
 
     def _send_now(self, future: "asyncio.Future[Any]", kind: int, data: Any, flags: int,
-                  copy: bool, track: bool, kwargs: Optional[dict], may_wait: bool) -> bool:
+                  copy: bool, track: bool, kwargs: Optional[dict[str, Any]], may_wait: bool) -> bool:
         """Try one send without blocking and complete ``future`` with it.
 
         Returns False (future untouched) when it would block and ``may_wait``.
@@ -569,7 +572,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         return future
 
     def _start_send(self, kind: int, data: Any, flags: int, copy: bool, track: bool,
-                    kwargs: Optional[dict]) -> "asyncio.Future[Any]":
+                    kwargs: Optional[dict[str, Any]]) -> "asyncio.Future[Any]":
         try:
             loop = _get_running_loop()
         except RuntimeError:
@@ -636,11 +639,11 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         """Set a socket option (see ``zmq_cffi.Socket.set``)."""
         super().set(option, optval)
         if option == _RCVTIMEO and self._rcvtimeo is not None:
-            self._rcvtimeo = optval
+            self._rcvtimeo = optval  # type: ignore[assignment]  # set() accepted it: an int
         elif option == _SNDTIMEO and self._sndtimeo is not None:
-            self._sndtimeo = optval
+            self._sndtimeo = optval  # type: ignore[assignment]
 
-    def get(self, key: int) -> Union[int, bytes]:
+    def get(self, key: int) -> Union[int, bytes]:  # type: ignore[override]
         """Get a socket option (see ``zmq_cffi.Socket.get``).
 
         Reading EVENTS may consume the FD's signal, so pending futures are
@@ -653,13 +656,13 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     setsockopt = set
 
-    def getsockopt(self, option: int) -> Union[int, bytes]:
+    def getsockopt(self, option: int) -> Union[int, bytes]:  # type: ignore[override]
         """Get a socket option (see :meth:`get`)."""
         return self.get(option)
 
     # ---- sending -------------------------------------------------------------------
 
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,  # type: ignore[override]
              **kwargs: Any) -> "asyncio.Future[Any]":
         """Send one message part; returns a Future of None (or a MessageTracker).
 
@@ -668,7 +671,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         """
         return self._start_send(_SEND, data, flags, copy, track, kwargs)
 
-    def send_multipart(self, msg_parts: Sequence[Any], flags: int = 0, copy: bool = True,
+    def send_multipart(self, msg_parts: Sequence[Any], flags: int = 0, copy: bool = True,  # type: ignore[override]
                        track: bool = False, **kwargs: Any) -> "asyncio.Future[Any]":
         """Send a multipart message; returns a Future of None (or a MessageTracker).
 
@@ -681,7 +684,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     # ---- receiving -------------------------------------------------------------------
 
-    def recv(self, flags: int = 0, copy: bool = True,
+    def recv(self, flags: int = 0, copy: bool = True,  # type: ignore[override]
              track: bool = False) -> "asyncio.Future[Any]":
         """Receive one message part; returns a Future of bytes (or a Frame).
 
@@ -689,7 +692,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         """
         return self._start_recv(_RECV, flags, copy, track, None, None)
 
-    def recv_multipart(self, flags: int = 0, copy: bool = True,
+    def recv_multipart(self, flags: int = 0, copy: bool = True,  # type: ignore[override]
                        track: bool = False) -> "asyncio.Future[List[Any]]":
         """Receive a whole multipart message; returns a Future of the list of parts.
 
@@ -697,19 +700,19 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         """
         return self._start_recv(_RECV_MULTIPART, flags, copy, track, None, None)
 
-    def recv_into(self, buffer: Any, *, nbytes: int = 0, flags: int = 0) -> "asyncio.Future[int]":
+    def recv_into(self, buffer: Any, *, nbytes: int = 0, flags: int = 0) -> "asyncio.Future[int]":  # type: ignore[override]
         """Receive one part into ``buffer``; returns a Future of the part's size.
 
         Parameters are those of ``zmq_cffi.Socket.recv_into``.
         """
         return self._start_recv(_RECV_INTO, flags, True, False, None, (buffer, nbytes))
 
-    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> "asyncio.Future[str]":
+    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> "asyncio.Future[str]":  # type: ignore[override]
         """Receive a str (sent by send_string); returns a Future of it."""
         return self._start_recv(_RECV, flags, True, False,
                                 lambda data: data.decode(encoding), None)
 
-    recv_unicode = recv_string
+    recv_unicode = recv_string  # type: ignore[assignment]
 
     def recv_pyobj(self, flags: int = 0) -> "asyncio.Future[Any]":
         """Receive a pickled object (sent by send_pyobj); returns a Future of it.
@@ -718,7 +721,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         """
         return self._start_recv(_RECV, flags, True, False, pickle.loads, None)
 
-    def recv_json(self, flags: int = 0, **kwargs: Any) -> "asyncio.Future[Any]":
+    def recv_json(self, flags: int = 0, **kwargs: Any) -> "asyncio.Future[Any]":  # type: ignore[override]
         """Receive a JSON document; returns a Future of the object.
 
         ``kwargs`` go to ``json.loads``.
@@ -735,7 +738,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     # ---- polling ---------------------------------------------------------------------
 
-    def poll(self, timeout: Optional[int] = None, flags: int = _POLLIN) -> "asyncio.Future[int]":
+    def poll(self, timeout: Optional[int] = None, flags: int = _POLLIN) -> "asyncio.Future[int]":  # type: ignore[override]
         """Wait until the socket is ready for ``flags``; returns a Future of the
         ready events (0 when ``timeout`` ms pass first; None waits for ever).
 
@@ -855,8 +858,8 @@ class _PollRound:
             return
         try:
             future.set_result(_SyncPoller.poll(self.poller, 0))
-        except Exception as exc:
-            future.set_exception(exc)
+        except Exception as error:
+            future.set_exception(error)
         # zmq_poll read EVENTS of every socket: re-check those with waiters.
         for sock in self.async_sockets:
             if sock._any_waiter():

@@ -14,6 +14,7 @@ import os
 import shlex
 import subprocess
 import sys
+from typing import List, Optional, Tuple
 
 from cffi import FFI
 
@@ -26,12 +27,12 @@ MISSING_HELP = (
 )
 
 
-def _read(name):
+def _read(name: str) -> str:
     with open(os.path.join(HERE, name)) as f:
         return f.read()
 
 
-def _pkg_config():
+def _pkg_config() -> Optional[Tuple[List[str], List[str], List[str], List[str]]]:
     """Return (include_dirs, library_dirs, libraries, extra_compile_args) or None."""
     try:
         out = subprocess.run(
@@ -40,7 +41,10 @@ def _pkg_config():
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    inc, libdirs, libs, extra = [], [], [], []
+    inc: List[str] = []
+    libdirs: List[str] = []
+    libs: List[str] = []
+    extra: List[str] = []
     for flag in shlex.split(out):
         if flag.startswith("-I"):
             inc.append(flag[2:])
@@ -53,10 +57,11 @@ def _pkg_config():
     return inc, libdirs, libs or ["zmq"], extra
 
 
-def _find_libzmq():
+def _find_libzmq() -> Tuple[List[str], List[str], List[str], List[str]]:
     prefix = os.environ.get("ZMQ_PREFIX")
     if prefix:
-        found = ([os.path.join(prefix, "include")], [os.path.join(prefix, "lib")], ["zmq"], [])
+        found: Tuple[List[str], List[str], List[str], List[str]] = (
+            [os.path.join(prefix, "include")], [os.path.join(prefix, "lib")], ["zmq"], [])
         search = found[0]
     else:
         found = _pkg_config() or ([], [], ["zmq"], [])
@@ -68,7 +73,7 @@ def _find_libzmq():
     return found
 
 
-def make_builder():
+def make_builder() -> FFI:
     include_dirs, library_dirs, libraries, extra = _find_libzmq()
     # runtime_library_dirs keeps a ZMQ_PREFIX build loadable without LD_LIBRARY_PATH.
     rpath = library_dirs if os.environ.get("ZMQ_PREFIX") else []
