@@ -41,7 +41,6 @@ from zmq_cffi.constants import (
     DONTWAIT,
     ENOTSOCK,
     EVENTS,
-    FD,
     POLLIN,
     POLLOUT,
     RCVTIMEO,

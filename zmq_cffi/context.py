@@ -274,7 +274,7 @@ class Context(Generic[_SocketT]):
             return
         if self._pid != os.getpid():
             return
-        warnings.warn("Unclosed context %r (terminated in the background)" % (self,),
+        warnings.warn("Unclosed context %r (terminated in the background)" % (self,),  # noqa: B028 - as pyzmq
                       ResourceWarning, source=self)
         # Sockets hold their context, so any left here are garbage too.
         self._close_sockets(None)

@@ -19,7 +19,7 @@ import time
 from typing import TYPE_CHECKING, Any, Dict, NoReturn, Optional, Set, Union
 
 from zmq_cffi._ffi import ffi, lib
-from zmq_cffi.error import NotDone, ZMQError, ZMQVersionError, check_rc
+from zmq_cffi.error import NotDone, ZMQError, check_rc
 
 __all__ = ["Frame", "Message", "MessageTracker"]
 
@@ -396,7 +396,8 @@ class Frame(_BufferBase):
         _no_draft("RADIO-DISH (Frame.group)")
 
     @group.setter
-    def group(self, group: "Union[str, builtins.bytes]") -> None:  # quoted: the bytes property shadows the type here (PyPy 3.9's typing refuses it)
+    # quoted: the bytes property shadows the type here (PyPy 3.9's typing refuses it)
+    def group(self, group: "Union[str, builtins.bytes]") -> None:
         _no_draft("RADIO-DISH (Frame.group)")
 
     @property

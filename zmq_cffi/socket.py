@@ -648,8 +648,11 @@ class Socket(Generic[_ReturnT]):
 
     # ---- sending ---------------------------------------------------------------
 
-    # What send returns, for type checkers: a copy returns None, a Frame its
-    # tracker, copy=False with track=True a MessageTracker (else possibly None).
+    # What send returns, for type checkers: a Frame its tracker (None if
+    # untracked), a copy None, copy=False with track=True a MessageTracker.
+    @overload
+    def send(self, data: Frame, flags: int = 0, copy: bool = True, track: bool = False,  # type: ignore[overload-overlap]  # Frame is a Buffer too: first match wins
+             routing_id: Optional[int] = None, group: Optional[str] = None) -> Optional[MessageTracker]: ...
     @overload
     def send(self, data: Buffer, flags: int = 0, copy: Literal[True] = True, track: bool = False,
              routing_id: Optional[int] = None, group: Optional[str] = None) -> None: ...
@@ -660,7 +663,7 @@ class Socket(Generic[_ReturnT]):
     def send(self, data: Buffer, flags: int, copy: Literal[False], track: Literal[True],
              routing_id: Optional[int] = None, group: Optional[str] = None) -> MessageTracker: ...
     @overload
-    def send(self, data: Union[Buffer, Frame], flags: int = 0, copy: bool = True, track: bool = False,
+    def send(self, data: Buffer, flags: int = 0, copy: bool = True, track: bool = False,
              routing_id: Optional[int] = None, group: Optional[str] = None) -> Optional[MessageTracker]: ...
 
     def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,

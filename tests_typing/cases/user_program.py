@@ -32,13 +32,13 @@ def request(sock: zmq.Socket[bytes], body: bytes) -> Optional[bytes]:
 
 
 def options(sock: zmq.Socket[bytes]) -> int:
-    hwm: int = sock.getsockopt(zmq.SNDHWM)
-    linger: int = sock.get(zmq.LINGER)
-    endpoint: bytes = sock.getsockopt(zmq.LAST_ENDPOINT)
+    hwm = sock.getsockopt(zmq.SNDHWM)  # int | bytes, as pyzmq declares
+    assert isinstance(hwm, int)
+    endpoint = sock.getsockopt(zmq.LAST_ENDPOINT)
+    assert isinstance(endpoint, bytes)
     name: str = sock.getsockopt_string(zmq.LAST_ENDPOINT)
-    kind: int = sock.type
-    print(endpoint, name)
-    return hwm + linger + kind + sock.rcvhwm
+    print(endpoint, name, sock.type, sock.last_endpoint)
+    return hwm + sock.rcvhwm + sock.hwm
 
 
 def frames(sock: zmq.Socket[bytes]) -> List[bytes]:
@@ -83,7 +83,7 @@ async def async_dealer(endpoint: str) -> List[bytes]:
 
 
 def main() -> None:
-    ctx = zmq.Context.instance()
+    ctx: zmq.Context[zmq.Socket[bytes]] = zmq.Context.instance()
     sock = make_client(ctx, "tcp://127.0.0.1:5555")
     with ctx.socket(zmq.DEALER) as dealer:
         dealer.setsockopt(zmq.IDENTITY, b"me")

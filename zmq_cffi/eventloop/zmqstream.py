@@ -535,7 +535,8 @@ class ZMQStream:
             return
         except ZMQError as exc:
             if self.closed():
-                gen_log.warning("ZMQStream %r: event on closed socket (close the stream, not its socket): %s", self, exc)
+                gen_log.warning("ZMQStream %r: event on closed socket (close the stream, not its socket): %s",
+                                self, exc)
             else:
                 gen_log.error("ZMQStream %r: cannot read EVENTS: %s", self, exc)
             return
