@@ -35,7 +35,7 @@ import pickle
 import selectors
 import warnings
 from collections import deque
-from typing import Any, Callable, Deque, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Deque, List, Literal, Optional, Sequence, Tuple, Union, overload
 
 from zmq_cffi.constants import (
     DONTWAIT,
@@ -49,6 +49,7 @@ from zmq_cffi.constants import (
 )
 from zmq_cffi.context import Context as _SyncContext
 from zmq_cffi.error import Again, ZMQError
+from zmq_cffi.frame import Frame, MessageTracker
 from zmq_cffi.poll import Poller as _SyncPoller
 from zmq_cffi.socket import Socket as _SyncSocket
 from zmq_cffi.utils import jsonapi
@@ -662,7 +663,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
     # ---- sending -------------------------------------------------------------------
 
     def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,  # type: ignore[override]
-             **kwargs: Any) -> "asyncio.Future[Any]":
+             **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]":
         """Send one message part; returns a Future of None (or a MessageTracker).
 
         Parameters are those of ``zmq_cffi.Socket.send``.  The Future fails
@@ -671,7 +672,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         return self._start_send(_SEND, data, flags, copy, track, kwargs)
 
     def send_multipart(self, msg_parts: Sequence[Any], flags: int = 0, copy: bool = True,  # type: ignore[override]
-                       track: bool = False, **kwargs: Any) -> "asyncio.Future[Any]":
+                       track: bool = False, **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]":
         """Send a multipart message; returns a Future of None (or a MessageTracker).
 
         Parameters are those of ``zmq_cffi.Socket.send_multipart``.
@@ -680,10 +681,34 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     # send_string, send_pyobj, send_json and send_serialized of the base
     # class call self.send / self.send_multipart, so they return Futures too.
+    if TYPE_CHECKING:
+        def send_string(self, u: str, flags: int = 0, copy: bool = True,  # type: ignore[override]
+                        encoding: str = "utf-8", **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]": ...
+
+        def send_pyobj(self, obj: Any, flags: int = 0, protocol: int = ...,  # type: ignore[override]
+                       **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]": ...
+
+        def send_json(self, obj: Any, flags: int = 0,  # type: ignore[override]
+                      **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]": ...
+
+        def send_serialized(self, msg: Any, serialize: Callable[[Any], Sequence[Any]],  # type: ignore[override]
+                            flags: int = 0, copy: bool = True,
+                            **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]": ...
 
     # ---- receiving -------------------------------------------------------------------
 
-    def recv(self, flags: int = 0, copy: bool = True,  # type: ignore[override]
+    # What the Futures hold, for type checkers (as pyzmq declares).
+    @overload  # type: ignore[override]
+    def recv(self, flags: int = 0, copy: Literal[True] = True, track: bool = False) -> "asyncio.Future[bytes]": ...
+    @overload
+    def recv(self, flags: int = 0, *, copy: Literal[False], track: bool = False) -> "asyncio.Future[Frame]": ...
+    @overload
+    def recv(self, flags: int, copy: Literal[False], track: bool = False) -> "asyncio.Future[Frame]": ...
+    @overload
+    def recv(self, flags: int = 0, copy: bool = True,
+             track: bool = False) -> "asyncio.Future[Union[bytes, Frame]]": ...
+
+    def recv(self, flags: int = 0, copy: bool = True,
              track: bool = False) -> "asyncio.Future[Any]":
         """Receive one message part; returns a Future of bytes (or a Frame).
 
@@ -691,7 +716,20 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         """
         return self._start_recv(_RECV, flags, copy, track, None, None)
 
-    def recv_multipart(self, flags: int = 0, copy: bool = True,  # type: ignore[override]
+    @overload  # type: ignore[override]
+    def recv_multipart(self, flags: int = 0, copy: Literal[True] = True,
+                       track: bool = False) -> "asyncio.Future[List[bytes]]": ...
+    @overload
+    def recv_multipart(self, flags: int = 0, *, copy: Literal[False],
+                       track: bool = False) -> "asyncio.Future[List[Frame]]": ...
+    @overload
+    def recv_multipart(self, flags: int, copy: Literal[False],
+                       track: bool = False) -> "asyncio.Future[List[Frame]]": ...
+    @overload
+    def recv_multipart(self, flags: int = 0, copy: bool = True,
+                       track: bool = False) -> "asyncio.Future[Union[List[bytes], List[Frame]]]": ...
+
+    def recv_multipart(self, flags: int = 0, copy: bool = True,
                        track: bool = False) -> "asyncio.Future[List[Any]]":
         """Receive a whole multipart message; returns a Future of the list of parts.
 

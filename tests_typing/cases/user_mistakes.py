@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import List
 
 import zmq_cffi as zmq
+import zmq_cffi.asyncio
 
 
 def mistakes(ctx: zmq.Context[zmq.Socket[bytes]]) -> None:
@@ -31,3 +32,12 @@ def mistakes(ctx: zmq.Context[zmq.Socket[bytes]]) -> None:
     except zmq.Again as exc:
         exc.errno.upper()  # error: errno is an int
     print(text, frame, parts, hwm, n)
+
+
+async def async_mistakes() -> None:
+    sock = zmq_cffi.asyncio.Context.instance().socket(zmq.DEALER)
+    text: str = await sock.recv()  # error: a Future of bytes
+    parts: List[str] = await sock.recv_multipart()  # error: a Future of a list of bytes
+    frame: bytes = await sock.recv(copy=False)  # error: a Future of a Frame
+    await sock.send_string(42)  # error: send_string takes str
+    print(text, parts, frame)

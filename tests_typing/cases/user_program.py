@@ -76,6 +76,8 @@ async def async_dealer(endpoint: str) -> List[bytes]:
     sock = ctx.socket(zmq.DEALER)
     sock.connect(endpoint)
     await sock.send_multipart([b"", b"ping"])
+    await sock.send_string("ping")
+    await sock.send_json({"ping": 1})
     reply: List[bytes] = await sock.recv_multipart()
     one: bytes = await sock.recv()
     sock.close()
