@@ -35,7 +35,8 @@ import pickle
 import selectors
 import warnings
 from collections import deque
-from typing import TYPE_CHECKING, Any, Callable, Deque, List, Literal, Optional, Sequence, Tuple, Union, overload
+from typing import (TYPE_CHECKING, Any, Awaitable, Callable, Deque, List, Literal, Optional, Sequence, Tuple, Union,
+                    overload)
 
 from zmq_cffi.constants import (
     DONTWAIT,
@@ -697,19 +698,19 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     # ---- receiving -------------------------------------------------------------------
 
-    # What the Futures hold, for type checkers (as pyzmq declares).
+    # What the Futures hold, for type checkers (Awaitable, as pyzmq declares).
     @overload  # type: ignore[override]
-    def recv(self, flags: int = 0, copy: Literal[True] = True, track: bool = False) -> "asyncio.Future[bytes]": ...
+    def recv(self, flags: int = 0, copy: Literal[True] = True, track: bool = False) -> "Awaitable[bytes]": ...
     @overload
-    def recv(self, flags: int = 0, *, copy: Literal[False], track: bool = False) -> "asyncio.Future[Frame]": ...
+    def recv(self, flags: int = 0, *, copy: Literal[False], track: bool = False) -> "Awaitable[Frame]": ...
     @overload
-    def recv(self, flags: int, copy: Literal[False], track: bool = False) -> "asyncio.Future[Frame]": ...
+    def recv(self, flags: int, copy: Literal[False], track: bool = False) -> "Awaitable[Frame]": ...
     @overload
     def recv(self, flags: int = 0, copy: bool = True,
-             track: bool = False) -> "asyncio.Future[Union[bytes, Frame]]": ...
+             track: bool = False) -> "Awaitable[Union[bytes, Frame]]": ...
 
     def recv(self, flags: int = 0, copy: bool = True,
-             track: bool = False) -> "asyncio.Future[Any]":
+             track: bool = False) -> "Awaitable[Any]":
         """Receive one message part; returns a Future of bytes (or a Frame).
 
         Parameters are those of ``zmq_cffi.Socket.recv``.
@@ -718,19 +719,19 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     @overload  # type: ignore[override]
     def recv_multipart(self, flags: int = 0, copy: Literal[True] = True,
-                       track: bool = False) -> "asyncio.Future[List[bytes]]": ...
+                       track: bool = False) -> "Awaitable[List[bytes]]": ...
     @overload
     def recv_multipart(self, flags: int = 0, *, copy: Literal[False],
-                       track: bool = False) -> "asyncio.Future[List[Frame]]": ...
+                       track: bool = False) -> "Awaitable[List[Frame]]": ...
     @overload
     def recv_multipart(self, flags: int, copy: Literal[False],
-                       track: bool = False) -> "asyncio.Future[List[Frame]]": ...
+                       track: bool = False) -> "Awaitable[List[Frame]]": ...
     @overload
     def recv_multipart(self, flags: int = 0, copy: bool = True,
-                       track: bool = False) -> "asyncio.Future[Union[List[bytes], List[Frame]]]": ...
+                       track: bool = False) -> "Awaitable[Union[List[bytes], List[Frame]]]": ...
 
     def recv_multipart(self, flags: int = 0, copy: bool = True,
-                       track: bool = False) -> "asyncio.Future[List[Any]]":
+                       track: bool = False) -> "Awaitable[List[Any]]":
         """Receive a whole multipart message; returns a Future of the list of parts.
 
         Parameters are those of ``zmq_cffi.Socket.recv_multipart``.
