@@ -188,9 +188,9 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         if _from_socket is not None:
             if _from_socket.closed:
                 raise ZMQError(_ENOTSOCK, "cannot wrap a closed socket: %r" % (_from_socket,))
-            super().__init__(_from_socket.context, shadow=_from_socket)
+            super().__init__(_from_socket.context, shadow=_from_socket)  # type: ignore[misc]  # (self type: users')
         else:
-            super().__init__(context, socket_type, **kwargs)
+            super().__init__(context, socket_type, **kwargs)  # type: ignore[misc]
         if io_loop is not None:
             _warn_io_loop_ignored(self)
         if _from_socket is not None:

@@ -252,7 +252,8 @@ class Socket(Generic[_ReturnT]):
         sndhwm: int
         rcvhwm: int
 
-    def __init__(self, ctx_or_socket: Union[Context[Any], Socket[Any], None] = None, socket_type: int = -1, *,
+    def __init__(self: Socket[bytes], ctx_or_socket: Union[Context[Any], Socket[Any], None] = None,
+                 socket_type: int = -1, *,
                  shadow: Union[int, Socket[Any]] = 0, copy_threshold: Optional[int] = None,
                  **options: Any) -> None:
         setattr_ = object.__setattr__

@@ -87,6 +87,9 @@ async def async_dealer(endpoint: str) -> List[bytes]:
 def main() -> None:
     ctx: zmq.Context[zmq.Socket[bytes]] = zmq.Context.instance()
     sock = make_client(ctx, "tcp://127.0.0.1:5555")
+    push = zmq.Socket(ctx, zmq.PUSH)
+    with push.bind("tcp://127.0.0.1:5557") as bound:
+        bound.send(b"direct")
     with ctx.socket(zmq.DEALER) as dealer:
         dealer.setsockopt(zmq.IDENTITY, b"me")
         print(request(sock, b"hello"), options(dealer), frames(dealer), poll(sock, dealer))
