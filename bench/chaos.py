@@ -708,7 +708,6 @@ def pipeline_sender(ep, side):
 def pipeline_receiver(ep, side):
     flow = ep.fwd
     idle = 0
-    paused = False
     while not ep.stop.is_set() and not ep.overdue():
         if ep.chaos == "close_send" and ep.fill_hwm and not ep.closed.is_set():
             time.sleep(0.01)  # stop reading until the sender blocks and is closed
@@ -936,7 +935,8 @@ def main_episode(ep):
 
 async def _async_call(ep, flow, coro, multipart, receiving):
     """Await coro, cancelling it at random (wait_for) in cancel episodes."""
-    if ep.chaos == "cancel" and ep.rng.random() < 0.3 and not (receiving is False and ep.pattern == "reqrep" and flow is ep.back):
+    if ep.chaos == "cancel" and ep.rng.random() < 0.3 and not (
+            receiving is False and ep.pattern == "reqrep" and flow is ep.back):
         try:
             return await asyncio.wait_for(coro, ep.rng.random() * 0.002)
         except asyncio.TimeoutError:

@@ -114,7 +114,7 @@ def test_zero_copy_owners_are_dropped_after_release(push_pull):
     push.copy_threshold = 0
     _zero_copy.collect()
     baseline = len(_zero_copy)
-    for i in range(2000):
+    for _ in range(2000):
         push.send(bytearray(b"x" * 200), copy=False)
     for _ in range(2000):
         pull.recv()
@@ -160,7 +160,7 @@ def test_buffer_views_outlive_frames_socket_and_context(transport, ipc_dir, size
         a.bind("inproc://churn")
         b.connect("inproc://churn")
         churn = []
-        for i in range(n):
+        for _ in range(n):
             a.send(b"\xee" * size)
             churn.append(b.recv(copy=False))
         del churn

@@ -9,7 +9,6 @@ cases (about 1 in 200 under a 200 us raising timer).
 """
 import array
 import signal
-import sys
 import time
 import zlib
 

@@ -308,7 +308,7 @@ def regenerate(path=DATA_FILE):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
-    print("wrote %d entries to %s" % (sum(not l.startswith("#") for l in lines), path))
+    print("wrote %d entries to %s" % (sum(not entry.startswith("#") for entry in lines), path))
 
 
 if __name__ == "__main__":

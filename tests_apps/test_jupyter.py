@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import platform
-import signal
 import subprocess
 import sys
 import textwrap
@@ -514,7 +513,7 @@ def test_threaded_client_and_stop_channels(jupyter_home, python, tmp_path):
     detail = "exit %s\nstdout:\n%s\nstderr:\n%s" % (proc.returncode, proc.stdout, proc.stderr[-4000:])
     assert proc.returncode == 0, detail  # -6 is the abort stop_channels() used to cause
     assert "Assertion failed" not in proc.stderr, detail
-    [line] = [l for l in proc.stdout.splitlines() if l.startswith("RESULT ")]
+    [line] = [out for out in proc.stdout.splitlines() if out.startswith("RESULT ")]
     result = json.loads(line[len("RESULT "):])
     for round in ("round0", "round1"):
         assert result[round] == {"status": "ok", "stdout": "zmq_cffi\n", "result": "42",

@@ -45,13 +45,16 @@ from zmq_cffi.version import (
 
 __all__ = [
     "Context", "SyncContext", "Socket", "SyncSocket", "Frame", "Message", "MessageTracker",
-    "Poller", "select", "zmq_poll", "Stopwatch",
+    "Poller", "select", "zmq_poll", "Stopwatch", "_FINISHED_TRACKER",
     "ZMQBaseError", "ZMQError", "Again", "ContextTerminated", "InterruptedSystemCall",
     "NotDone", "ZMQBindError", "ZMQVersionError", "DraftFDWarning", "strerror", "zmq_errno",
     "device", "proxy", "proxy_steerable", "get_includes",
     "curve_keypair", "curve_public", "has", "zmq_version", "zmq_version_info", "pyzmq_version", "pyzmq_version_info",
     "__version__", "__revision__", "zmq_cffi_version", "zmq_cffi_version_info", "__zmq_cffi_version__",
-] + constants.__all__
+]
+# Spelled so that type checkers follow it (mypy and pyright read ``+=`` of a
+# submodule's __all__, not ``[...] + module.__all__``).
+__all__ += constants.__all__
 
 
 def _pkg_config(*args: str) -> List[str]:

@@ -5,7 +5,7 @@ libzmq (int, int64, bytes, or a file descriptor).  Sockets call
 :func:`get_option` and :func:`set_option` with their own scratch buffers.
 """
 from enum import IntEnum
-from typing import Dict, Union
+from typing import Any, Dict, Union
 
 from zmq_cffi._ffi import ffi, lib
 from zmq_cffi.error import error_for
@@ -187,7 +187,7 @@ def _check_option_number(option: int) -> None:
         raise OverflowError("socket option number %d does not fit a C int" % option)
 
 
-def get_option(slot, option: int, scratch: OptionScratch) -> OptionValue:
+def get_option(slot: Any, option: int, scratch: OptionScratch) -> OptionValue:
     """Read socket option ``option`` (an int) through the socket's ``slot``."""
     _check_option_number(option)
     opt_type = OPTION_TYPES.get(option, OptType.int)
@@ -208,7 +208,7 @@ def get_option(slot, option: int, scratch: OptionScratch) -> OptionValue:
     return scratch.int_p[0]
 
 
-def set_option(slot, option: int, value: OptionValue, scratch: OptionScratch) -> None:
+def set_option(slot: Any, option: int, value: OptionValue, scratch: OptionScratch) -> None:
     """Write ``value`` to socket option ``option`` through the socket's ``slot``.
 
     Raises
@@ -227,7 +227,7 @@ def set_option(slot, option: int, value: OptionValue, scratch: OptionScratch) ->
             raise TypeError("unicode not allowed, use setsockopt_string")
         if not isinstance(value, bytes):
             try:
-                value = bytes(memoryview(value))
+                value = bytes(memoryview(value))  # type: ignore[arg-type]  # TypeError below if not a buffer
             except TypeError:
                 raise TypeError("expected bytes for option %d, got %s"
                                 % (option, type(value).__name__)) from None

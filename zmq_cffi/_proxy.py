@@ -71,7 +71,7 @@ def _run_proxy(frontend: Any, backend: Any, capture: Any, control: Any) -> int:
         # (KeyboardInterrupt), the exception leaves here and the proxy stops.
 
 
-def proxy(frontend: Socket, backend: Socket, capture: Optional[Socket] = None) -> int:
+def proxy(frontend: Socket[Any], backend: Socket[Any], capture: Optional[Socket[Any]] = None) -> int:
     """Forward messages between two sockets with libzmq's built-in proxy.
 
     Blocks in the calling thread (without holding the GIL) until the context
@@ -107,8 +107,8 @@ def proxy(frontend: Socket, backend: Socket, capture: Optional[Socket] = None) -
     return _run_proxy(frontend, backend, capture, None)
 
 
-def proxy_steerable(frontend: Socket, backend: Socket, capture: Optional[Socket] = None,
-                    control: Optional[Socket] = None) -> int:
+def proxy_steerable(frontend: Socket[Any], backend: Socket[Any], capture: Optional[Socket[Any]] = None,
+                    control: Optional[Socket[Any]] = None) -> int:
     """Run libzmq's proxy, steered by commands on a control socket.
 
     Commands, each a single-part message on ``control``:
@@ -150,7 +150,7 @@ def proxy_steerable(frontend: Socket, backend: Socket, capture: Optional[Socket]
     return _run_proxy(frontend, backend, capture, control)
 
 
-def device(device_type: int, frontend: Socket, backend: Socket) -> int:
+def device(device_type: int, frontend: Socket[Any], backend: Socket[Any]) -> int:
     """The pre-libzmq-3.2 spelling of :func:`proxy`, kept for old code.
 
     Parameters

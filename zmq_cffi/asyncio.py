@@ -35,20 +35,22 @@ import pickle
 import selectors
 import warnings
 from collections import deque
-from typing import Any, Callable, Deque, List, Optional, Sequence, Tuple, Union
+from typing import (TYPE_CHECKING, Any, Awaitable, Callable, Deque, List, Literal, Optional, Sequence, Tuple, Union,
+                    overload)
 
 from zmq_cffi.constants import (
     DONTWAIT,
     ENOTSOCK,
     EVENTS,
-    FD,
     POLLIN,
     POLLOUT,
     RCVTIMEO,
     SNDTIMEO,
+    SocketOption,
 )
 from zmq_cffi.context import Context as _SyncContext
 from zmq_cffi.error import Again, ZMQError
+from zmq_cffi.frame import Frame, MessageTracker
 from zmq_cffi.poll import Poller as _SyncPoller
 from zmq_cffi.socket import Socket as _SyncSocket
 from zmq_cffi.utils import jsonapi
@@ -162,7 +164,8 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     # Defaults at class level, so close() and __del__ work on an object whose
     # __init__ failed half way.
-    _sync: Optional[_SyncSocket] = None
+    # None only before __init__ sets it (every use comes after).
+    _sync: _SyncSocket[Any] = None  # type: ignore[assignment]
     _owns_sync = False
     _closes_sync = False
     _loop: Optional[asyncio.AbstractEventLoop] = None
@@ -178,16 +181,16 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
     _sndtimeo: Optional[int] = None
 
     def __init__(self, context: Optional[Any] = None, socket_type: int = -1,
-                 io_loop: Any = None, _from_socket: Optional[_SyncSocket] = None,
+                 io_loop: Any = None, _from_socket: Optional[_SyncSocket[Any]] = None,
                  **kwargs: Any) -> None:
         if isinstance(context, _SyncSocket):
             context, _from_socket = None, context
         if _from_socket is not None:
             if _from_socket.closed:
                 raise ZMQError(_ENOTSOCK, "cannot wrap a closed socket: %r" % (_from_socket,))
-            super().__init__(_from_socket.context, shadow=_from_socket)
+            super().__init__(_from_socket.context, shadow=_from_socket)  # type: ignore[misc]  # (self type: users')
         else:
-            super().__init__(context, socket_type, **kwargs)
+            super().__init__(context, socket_type, **kwargs)  # type: ignore[misc]
         if io_loop is not None:
             _warn_io_loop_ignored(self)
         if _from_socket is not None:
@@ -206,15 +209,15 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         self._recv_waiters = deque()
         self._send_waiters = deque()
         self._sync = sync
-        self._fd = sync.get(FD)
+        self._fd = sync.get(SocketOption.FD)
         if not self._shadow:
             # Only this object can change the timeouts of a socket it owns
             # (set() keeps the cache current), so read them once.
-            self._rcvtimeo = sync.get(_RCVTIMEO)
-            self._sndtimeo = sync.get(_SNDTIMEO)
+            self._rcvtimeo = sync.get(SocketOption.RCVTIMEO)
+            self._sndtimeo = sync.get(SocketOption.SNDTIMEO)
 
     @classmethod
-    def from_socket(cls, socket: _SyncSocket, io_loop: Any = None) -> "Socket":
+    def from_socket(cls, socket: _SyncSocket[Any], io_loop: Any = None) -> "Socket":
         """Wrap a synchronous Socket; closing the wrapper closes it too.
 
         Parameters
@@ -360,7 +363,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         """When a call waiting from now should fail, by RCVTIMEO or SNDTIMEO."""
         timeout = self._rcvtimeo if option == _RCVTIMEO else self._sndtimeo
         if timeout is None:
-            timeout = self._sync.get(option)
+            timeout = int(self._sync.get(option))  # RCVTIMEO or SNDTIMEO: an int
         if timeout < 0:
             return None
         deadline = loop.time() + timeout * 1e-3
@@ -480,6 +483,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         Returns False (future untouched) when it would block and ``may_wait``.
         """
         sync = self._sync
+        result: Any
         try:
             if kind == _RECV_MULTIPART:
                 result = sync.recv_multipart(flags | _NOBLOCK, copy, track)
@@ -501,7 +505,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         return True
 
     def _send_now(self, future: "asyncio.Future[Any]", kind: int, data: Any, flags: int,
-                  copy: bool, track: bool, kwargs: Optional[dict], may_wait: bool) -> bool:
+                  copy: bool, track: bool, kwargs: Optional[dict[str, Any]], may_wait: bool) -> bool:
         """Try one send without blocking and complete ``future`` with it.
 
         Returns False (future untouched) when it would block and ``may_wait``.
@@ -569,7 +573,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         return future
 
     def _start_send(self, kind: int, data: Any, flags: int, copy: bool, track: bool,
-                    kwargs: Optional[dict]) -> "asyncio.Future[Any]":
+                    kwargs: Optional[dict[str, Any]]) -> "asyncio.Future[Any]":
         try:
             loop = _get_running_loop()
         except RuntimeError:
@@ -636,11 +640,11 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         """Set a socket option (see ``zmq_cffi.Socket.set``)."""
         super().set(option, optval)
         if option == _RCVTIMEO and self._rcvtimeo is not None:
-            self._rcvtimeo = optval
+            self._rcvtimeo = optval  # type: ignore[assignment]  # set() accepted it: an int
         elif option == _SNDTIMEO and self._sndtimeo is not None:
-            self._sndtimeo = optval
+            self._sndtimeo = optval  # type: ignore[assignment]
 
-    def get(self, key: int) -> Union[int, bytes]:
+    def get(self, key: int) -> Union[int, bytes]:  # type: ignore[override]
         """Get a socket option (see ``zmq_cffi.Socket.get``).
 
         Reading EVENTS may consume the FD's signal, so pending futures are
@@ -653,14 +657,14 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     setsockopt = set
 
-    def getsockopt(self, option: int) -> Union[int, bytes]:
+    def getsockopt(self, option: int) -> Union[int, bytes]:  # type: ignore[override]
         """Get a socket option (see :meth:`get`)."""
         return self.get(option)
 
     # ---- sending -------------------------------------------------------------------
 
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
-             **kwargs: Any) -> "asyncio.Future[Any]":
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,  # type: ignore[override]
+             **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]":
         """Send one message part; returns a Future of None (or a MessageTracker).
 
         Parameters are those of ``zmq_cffi.Socket.send``.  The Future fails
@@ -668,8 +672,8 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         """
         return self._start_send(_SEND, data, flags, copy, track, kwargs)
 
-    def send_multipart(self, msg_parts: Sequence[Any], flags: int = 0, copy: bool = True,
-                       track: bool = False, **kwargs: Any) -> "asyncio.Future[Any]":
+    def send_multipart(self, msg_parts: Sequence[Any], flags: int = 0, copy: bool = True,  # type: ignore[override]
+                       track: bool = False, **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]":
         """Send a multipart message; returns a Future of None (or a MessageTracker).
 
         Parameters are those of ``zmq_cffi.Socket.send_multipart``.
@@ -678,38 +682,75 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     # send_string, send_pyobj, send_json and send_serialized of the base
     # class call self.send / self.send_multipart, so they return Futures too.
+    if TYPE_CHECKING:
+        def send_string(self, u: str, flags: int = 0, copy: bool = True,  # type: ignore[override]
+                        encoding: str = "utf-8", **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]": ...
+
+        def send_pyobj(self, obj: Any, flags: int = 0, protocol: int = ...,  # type: ignore[override]
+                       **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]": ...
+
+        def send_json(self, obj: Any, flags: int = 0,  # type: ignore[override]
+                      **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]": ...
+
+        def send_serialized(self, msg: Any, serialize: Callable[[Any], Sequence[Any]],  # type: ignore[override]
+                            flags: int = 0, copy: bool = True,
+                            **kwargs: Any) -> "asyncio.Future[Optional[MessageTracker]]": ...
 
     # ---- receiving -------------------------------------------------------------------
 
+    # What the Futures hold, for type checkers (Awaitable, as pyzmq declares).
+    @overload  # type: ignore[override]
+    def recv(self, flags: int = 0, copy: Literal[True] = True, track: bool = False) -> "Awaitable[bytes]": ...
+    @overload
+    def recv(self, flags: int = 0, *, copy: Literal[False], track: bool = False) -> "Awaitable[Frame]": ...
+    @overload
+    def recv(self, flags: int, copy: Literal[False], track: bool = False) -> "Awaitable[Frame]": ...
+    @overload
     def recv(self, flags: int = 0, copy: bool = True,
-             track: bool = False) -> "asyncio.Future[Any]":
+             track: bool = False) -> "Awaitable[Union[bytes, Frame]]": ...
+
+    def recv(self, flags: int = 0, copy: bool = True,
+             track: bool = False) -> "Awaitable[Any]":
         """Receive one message part; returns a Future of bytes (or a Frame).
 
         Parameters are those of ``zmq_cffi.Socket.recv``.
         """
         return self._start_recv(_RECV, flags, copy, track, None, None)
 
+    @overload  # type: ignore[override]
+    def recv_multipart(self, flags: int = 0, copy: Literal[True] = True,
+                       track: bool = False) -> "Awaitable[List[bytes]]": ...
+    @overload
+    def recv_multipart(self, flags: int = 0, *, copy: Literal[False],
+                       track: bool = False) -> "Awaitable[List[Frame]]": ...
+    @overload
+    def recv_multipart(self, flags: int, copy: Literal[False],
+                       track: bool = False) -> "Awaitable[List[Frame]]": ...
+    @overload
     def recv_multipart(self, flags: int = 0, copy: bool = True,
-                       track: bool = False) -> "asyncio.Future[List[Any]]":
+                       track: bool = False) -> "Awaitable[Union[List[bytes], List[Frame]]]": ...
+
+    def recv_multipart(self, flags: int = 0, copy: bool = True,
+                       track: bool = False) -> "Awaitable[List[Any]]":
         """Receive a whole multipart message; returns a Future of the list of parts.
 
         Parameters are those of ``zmq_cffi.Socket.recv_multipart``.
         """
         return self._start_recv(_RECV_MULTIPART, flags, copy, track, None, None)
 
-    def recv_into(self, buffer: Any, *, nbytes: int = 0, flags: int = 0) -> "asyncio.Future[int]":
+    def recv_into(self, buffer: Any, *, nbytes: int = 0, flags: int = 0) -> "asyncio.Future[int]":  # type: ignore[override]
         """Receive one part into ``buffer``; returns a Future of the part's size.
 
         Parameters are those of ``zmq_cffi.Socket.recv_into``.
         """
         return self._start_recv(_RECV_INTO, flags, True, False, None, (buffer, nbytes))
 
-    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> "asyncio.Future[str]":
+    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> "asyncio.Future[str]":  # type: ignore[override]
         """Receive a str (sent by send_string); returns a Future of it."""
         return self._start_recv(_RECV, flags, True, False,
                                 lambda data: data.decode(encoding), None)
 
-    recv_unicode = recv_string
+    recv_unicode = recv_string  # type: ignore[assignment]
 
     def recv_pyobj(self, flags: int = 0) -> "asyncio.Future[Any]":
         """Receive a pickled object (sent by send_pyobj); returns a Future of it.
@@ -718,7 +759,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         """
         return self._start_recv(_RECV, flags, True, False, pickle.loads, None)
 
-    def recv_json(self, flags: int = 0, **kwargs: Any) -> "asyncio.Future[Any]":
+    def recv_json(self, flags: int = 0, **kwargs: Any) -> "asyncio.Future[Any]":  # type: ignore[override]
         """Receive a JSON document; returns a Future of the object.
 
         ``kwargs`` go to ``json.loads``.
@@ -735,7 +776,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     # ---- polling ---------------------------------------------------------------------
 
-    def poll(self, timeout: Optional[int] = None, flags: int = _POLLIN) -> "asyncio.Future[int]":
+    def poll(self, timeout: Optional[int] = None, flags: int = _POLLIN) -> "asyncio.Future[int]":  # type: ignore[override]
         """Wait until the socket is ready for ``flags``; returns a Future of the
         ready events (0 when ``timeout`` ms pass first; None waits for ever).
 
@@ -855,8 +896,8 @@ class _PollRound:
             return
         try:
             future.set_result(_SyncPoller.poll(self.poller, 0))
-        except Exception as exc:
-            future.set_exception(exc)
+        except Exception as error:
+            future.set_exception(error)
         # zmq_poll read EVENTS of every socket: re-check those with waiters.
         for sock in self.async_sockets:
             if sock._any_waiter():

@@ -14,6 +14,7 @@ import os
 import shlex
 import subprocess
 import sys
+from typing import List, Optional, Tuple
 
 from cffi import FFI
 
@@ -27,12 +28,12 @@ MISSING_HELP = (
 )
 
 
-def _read(name):
+def _read(name: str) -> str:
     with open(os.path.join(HERE, name)) as f:
         return f.read()
 
 
-def _pkg_config():
+def _pkg_config() -> Tuple[Optional[Tuple[List[str], List[str], List[str], List[str]]], Optional[str]]:
     """Return ((include_dirs, library_dirs, libraries, extra_compile_args), None),
     or (None, why) when pkg-config is missing or does not know libzmq."""
     try:
@@ -45,7 +46,10 @@ def _pkg_config():
     if proc.returncode != 0:
         return None, "pkg-config knows no libzmq (Debian: libzmq3-dev): %s" % (
             proc.stderr.strip().splitlines() or ["no output"])[0]
-    inc, libdirs, libs, extra = [], [], [], []
+    inc: List[str] = []
+    libdirs: List[str] = []
+    libs: List[str] = []
+    extra: List[str] = []
     for flag in shlex.split(proc.stdout):
         if flag.startswith("-I"):
             inc.append(flag[2:])
@@ -58,16 +62,17 @@ def _pkg_config():
     return (inc, libdirs, libs or ["zmq"], extra), None
 
 
-def _find_libzmq():
+def _find_libzmq() -> Tuple[List[str], List[str], List[str], List[str]]:
     prefix = os.environ.get("ZMQ_PREFIX")
     if prefix:
-        found = ([os.path.join(prefix, "include")], [os.path.join(prefix, "lib")], ["zmq"], [])
+        found: Tuple[List[str], List[str], List[str], List[str]] = (
+            [os.path.join(prefix, "include")], [os.path.join(prefix, "lib")], ["zmq"], [])
         search = found[0]
         tried = "ZMQ_PREFIX=%s" % prefix
     else:
-        found, why = _pkg_config()
+        detected, why = _pkg_config()
         tried = "ZMQ_PREFIX is not set; " + (why or "pkg-config found libzmq")
-        found = found or ([], [], ["zmq"], [])
+        found = detected or ([], [], ["zmq"], [])
         search = found[0] + ["/usr/include", "/usr/local/include"]
     # Fail with one clear message instead of a compiler traceback.
     if not any(os.path.exists(os.path.join(d, "zmq.h")) for d in search):
@@ -78,7 +83,7 @@ def _find_libzmq():
     return found
 
 
-def make_builder():
+def make_builder() -> FFI:
     include_dirs, library_dirs, libraries, extra = _find_libzmq()
     # runtime_library_dirs keeps a ZMQ_PREFIX build loadable without LD_LIBRARY_PATH.
     rpath = library_dirs if os.environ.get("ZMQ_PREFIX") else []

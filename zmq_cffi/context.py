@@ -1,11 +1,13 @@
 """Context: owns a libzmq context and knows every socket made from it."""
+from __future__ import annotations
+
 import atexit
 import os
 from errno import EINVAL as _EINVAL
 import threading
 import warnings
 import weakref
-from typing import TYPE_CHECKING, Any, Dict, Generic, List, Optional, Type, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, Type, TypeVar, Union
 
 from zmq_cffi._ffi import ffi, lib
 from zmq_cffi.constants import ContextOption, SocketOption
@@ -19,7 +21,8 @@ if TYPE_CHECKING:
 
 # The socket class a Context makes, for type checkers: ``zmq.Context[zmq.Socket[bytes]]``
 # (Generic as in pyzmq 27, whose users annotate ``zmq.Context[Any]``).
-_SocketT = TypeVar("_SocketT", bound="Socket", covariant=True)
+_SocketT = TypeVar("_SocketT", bound="Socket[Any]", covariant=True)
+_ContextT = TypeVar("_ContextT", bound="Context[Any]")
 
 # Set at interpreter exit: finalizers then never block on zmq_ctx_term.
 _exiting = False
@@ -39,7 +42,7 @@ def _terminate(handle: Any) -> None:
 
 
 # Every live Context, so a forked child can disown them all (see _after_fork).
-_live_contexts: "weakref.WeakSet[Context]" = weakref.WeakSet()
+_live_contexts: "weakref.WeakSet[Context[Any]]" = weakref.WeakSet()
 
 
 def _after_fork_in_child() -> None:
@@ -69,12 +72,13 @@ class Context(Generic[_SocketT]):
         one; a shadow never terminates the context it wraps.
     """
 
-    _instance: Optional["Context"] = None
+    _instance: Optional[Context[Any]] = None
     _instance_lock = threading.Lock()
     _instance_pid: Optional[int] = None
     _socket_class: Type[Any]  # set in zmq_cffi/socket.py, which imports this module
 
-    def __init__(self, io_threads: Union[int, "Context"] = 1, shadow: Union[int, "Context"] = 0) -> None:
+    def __init__(self: SyncContext, io_threads: Union[int, Context[Any]] = 1,
+                 shadow: Union[int, Context[Any]] = 0) -> None:
         if isinstance(io_threads, Context):
             shadow, io_threads = io_threads, 1
         object.__setattr__(self, "_closed", True)  # until the handle exists
@@ -105,13 +109,13 @@ class Context(Generic[_SocketT]):
     # ---- life cycle ----------------------------------------------------------
 
     @classmethod
-    def instance(cls, io_threads: int = 1) -> "Context":
+    def instance(cls: Type[_ContextT], io_threads: int = 1) -> _ContextT:
         """Return the process-wide shared Context, creating it when needed.
 
         A new one is made if the previous instance was terminated, or in a
         child process after fork().
         """
-        inst = cls._instance
+        inst: Any = cls._instance
         if inst is None or inst.closed or cls._instance_pid != os.getpid():
             with cls._instance_lock:
                 inst = cls._instance
@@ -132,7 +136,7 @@ class Context(Generic[_SocketT]):
         return int(ffi.cast("intptr_t", self._handle))
 
     @classmethod
-    def shadow(cls, address: Union[int, "Context"]) -> "Context":
+    def shadow(cls: Type[_ContextT], address: Union[int, Context[Any]]) -> _ContextT:
         """Wrap an existing libzmq context (by address) without owning it."""
         if isinstance(address, Context):
             return cls(shadow=address)
@@ -235,13 +239,13 @@ class Context(Generic[_SocketT]):
         object.__setattr__(self, "_closed", True)
         object.__setattr__(self, "_handle", ffi.NULL)
 
-    def __copy__(self, memo: Any = None) -> "Context":
+    def __copy__(self: _ContextT, memo: Any = None) -> _ContextT:
         """A copy is a shadow: another wrapper of the same libzmq context."""
         return type(self).shadow(self)
 
     __deepcopy__ = __copy__
 
-    def __enter__(self) -> "Context":
+    def __enter__(self: _ContextT) -> _ContextT:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -270,7 +274,7 @@ class Context(Generic[_SocketT]):
             return
         if self._pid != os.getpid():
             return
-        warnings.warn("Unclosed context %r (terminated in the background)" % (self,),
+        warnings.warn("Unclosed context %r (terminated in the background)" % (self,),  # noqa: B028 - as pyzmq
                       ResourceWarning, source=self)
         # Sockets hold their context, so any left here are garbage too.
         self._close_sockets(None)
@@ -283,7 +287,9 @@ class Context(Generic[_SocketT]):
 
     # ---- sockets -------------------------------------------------------------
 
-    def socket(self, socket_type: int, socket_class: Optional[Any] = None, **kwargs: Any) -> Any:
+    def socket(self: _ContextT, socket_type: int,
+               socket_class: Optional[Callable[[_ContextT, int], _SocketT]] = None,
+               **kwargs: Any) -> _SocketT:
         """Create a Socket of this context.
 
         Parameters
@@ -385,7 +391,7 @@ class Context(Generic[_SocketT]):
     sockopt = sockopts
 
     @classmethod
-    def shadow_pyczmq(cls, ctx: Any) -> "Context":
+    def shadow_pyczmq(cls: Type[_ContextT], ctx: Any) -> _ContextT:
         """Shadow an existing pyczmq context (needs the pyczmq package)."""
         from pyczmq import zctx  # ImportError without pyczmq, as in pyzmq
 
@@ -454,4 +460,7 @@ def declared_attribute(cls: type, name: str) -> bool:
 
 
 #: pyzmq 25+'s name for the synchronous Context.
-SyncContext = Context
+if TYPE_CHECKING:
+    SyncContext = Context[Socket[bytes]]
+else:
+    SyncContext = Context

@@ -101,14 +101,14 @@ def context(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     """
     name, ctx_args, ctx_kwargs = _take_name(args, kwargs)
 
-    def make(call_args: Tuple[Any, ...], call_kwargs: Dict[str, Any]) -> Context:
+    def make(call_args: Tuple[Any, ...], call_kwargs: Dict[str, Any]) -> Context[Any]:
         return Context(*ctx_args, **ctx_kwargs)
 
     return _decorator(name, make)
 
 
 def _find_context(context_name: str, args: Tuple[Any, ...],
-                  kwargs: Dict[str, Any]) -> Context:
+                  kwargs: Dict[str, Any]) -> Context[Any]:
     """The Context a decorated call was given, else the shared instance."""
     candidate = kwargs.get(context_name)
     if isinstance(candidate, Context):

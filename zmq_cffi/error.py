@@ -96,7 +96,7 @@ class Again(ZMQError):
         super().__init__(lib.EAGAIN)
 
 
-class InterruptedSystemCall(ZMQError, InterruptedError):
+class InterruptedSystemCall(ZMQError, InterruptedError):  # type: ignore[misc]  # strerror: ZMQError's
     """A blocking call was interrupted by a signal (EINTR).
 
     Blocking calls of zmq_cffi retry by themselves after the signal's Python

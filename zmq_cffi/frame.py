@@ -16,10 +16,10 @@ import itertools
 import sys
 import threading
 import time
-from typing import Any, Dict, Optional, Set, Union
+from typing import TYPE_CHECKING, Any, Dict, NoReturn, Optional, Set, Union
 
 from zmq_cffi._ffi import ffi, lib
-from zmq_cffi.error import NotDone, ZMQError, ZMQVersionError, check_rc
+from zmq_cffi.error import NotDone, ZMQError, check_rc
 
 __all__ = ["Frame", "Message", "MessageTracker"]
 
@@ -163,7 +163,7 @@ class MessageTracker:
             If the timeout passes first.
         """
         forever = timeout is None or timeout < 0
-        deadline = 0.0 if forever else time.monotonic() + timeout
+        deadline = 0.0 if forever else time.monotonic() + timeout  # type: ignore[operator]  # not None
         while True:
             seen = lib.zmqcffi_released_total()
             if self.done:
@@ -188,7 +188,9 @@ _FINISHED_TRACKER = MessageTracker()
 # __buffer__ on any class (PEP 688); PyPy does for subclasses of its
 # bufferable (numpy, through cpyext, needs that base too); CPython < 3.12
 # needs a C type, built only there (zmq_cffi/_bufferable.c).
-if sys.implementation.name == "pypy":
+if TYPE_CHECKING:  # the buffer protocol is declared by Frame.__buffer__
+    _BufferBase = object
+elif sys.implementation.name == "pypy":
     from __pypy__.bufferable import bufferable as _BufferBase
 elif sys.version_info >= (3, 12):
     _BufferBase = object
@@ -196,7 +198,7 @@ else:
     from zmq_cffi._bufferable import Bufferable as _BufferBase
 
 
-class Frame(_BufferBase):  # type: ignore[misc,valid-type]
+class Frame(_BufferBase):
     """One message part, for sending and receiving without copies.
 
     Parameters
@@ -245,7 +247,7 @@ class Frame(_BufferBase):  # type: ignore[misc,valid-type]
             if track:
                 self.tracker = _FINISHED_TRACKER
             return
-        self._bytes = None
+        self._bytes = None  # type: ignore[assignment]  # made from the message on demand
         raw = _new_msg()
         try:
             token = pin_zero_copy(data, raw)
@@ -275,7 +277,7 @@ class Frame(_BufferBase):  # type: ignore[misc,valid-type]
         """
         frame = cls.__new__(cls)
         frame._set_msg(raw, data, size)
-        frame._bytes = None
+        frame._bytes = None  # type: ignore[assignment]
         frame._data = None
         frame.tracker = None
         frame.more = bool(lib.zmq_msg_more(raw) if more < 0 else more)
@@ -307,7 +309,7 @@ class Frame(_BufferBase):  # type: ignore[misc,valid-type]
             data = self._bytes = ffi.unpack(self._owner, lib.zmq_msg_size(self._msg))
         return data
 
-    def __bytes__(self) -> bytes:
+    def __bytes__(self) -> builtins.bytes:
         return self.bytes
 
     def __buffer__(self, flags: int = 0) -> memoryview:
@@ -394,7 +396,8 @@ class Frame(_BufferBase):  # type: ignore[misc,valid-type]
         _no_draft("RADIO-DISH (Frame.group)")
 
     @group.setter
-    def group(self, group: "Union[str, builtins.bytes]") -> None:  # quoted: the bytes property shadows the type here (PyPy 3.9's typing refuses it)
+    # quoted: the bytes property shadows the type here (PyPy 3.9's typing refuses it)
+    def group(self, group: "Union[str, builtins.bytes]") -> None:
         _no_draft("RADIO-DISH (Frame.group)")
 
     @property
@@ -415,7 +418,7 @@ class Frame(_BufferBase):  # type: ignore[misc,valid-type]
     __str__ = __repr__
 
 
-def _no_draft(feature: str) -> None:
+def _no_draft(feature: str) -> NoReturn:
     """Refuse a draft-API feature, as pyzmq does without a draft libzmq."""
     raise RuntimeError("%s needs libzmq built with the draft API (zmq.DRAFT_API is False)"
                        % feature)

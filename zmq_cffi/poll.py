@@ -1,6 +1,6 @@
 """Poller and select: wait on many sockets and file descriptors at once."""
 from time import monotonic as _monotonic
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Type
 
 from zmq_cffi._ffi import ffi, lib
 from zmq_cffi.error import ZMQError, error_for, strerror
@@ -57,7 +57,7 @@ def poll_items(items: Any, slots: Any, n: int, timeout: Optional[float]) -> int:
     return rc
 
 
-def _raise_poll_error(rc: int, targets: List[Any], socket_class: type) -> None:
+def _raise_poll_error(rc: int, targets: List[Any], socket_class: Type[Any]) -> None:
     """Raise for a failed poll, naming the closed socket if that was the cause."""
     if -rc == _ENOTSOCK:
         for target in targets:
@@ -77,7 +77,7 @@ def _socket_class() -> type:
     return Socket
 
 
-def _fill_item(items: Any, slots: Any, i: int, target: Any, events: int, socket_class: type) -> Any:
+def _fill_item(items: Any, slots: Any, i: int, target: Any, events: int, socket_class: Type[Any]) -> Any:
     """Point poll item i (and its slot) at a Socket, an int fd, or an object
     with fileno().
 

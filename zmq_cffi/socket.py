@@ -9,6 +9,8 @@ Every call goes through that slot, which refuses calls on a closed socket
 (ENOTSOCK) in C, and defers closing while another thread is inside a call on
 the socket; so the fast paths need no extra "closed?" test to be safe.
 """
+from __future__ import annotations
+
 import errno as _errno_mod
 import itertools
 import os
@@ -17,7 +19,8 @@ import random
 import warnings
 import weakref
 from time import monotonic as _monotonic
-from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, TypeVar, Union
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, Sequence, Type, TypeVar,
+                    Union, overload)
 
 from zmq_cffi import _options
 from zmq_cffi._ffi import ffi, lib
@@ -36,7 +39,15 @@ from zmq_cffi.poll import poll_items, shadow_closes
 from zmq_cffi.utils import jsonapi
 from zmq_cffi.utils.interop import shadow_address
 
+if TYPE_CHECKING:
+    from typing_extensions import Buffer, Literal
+
+    from zmq_cffi.constants import _BytesOption, _IntOption
+
 __all__ = ["Socket", "SyncSocket"]
+
+# What recv_json returns, for type checkers (pyzmq's declaration).
+_JSON = Union[Dict[str, Any], List[Any], str, float]
 
 _send = lib.zmqcffi_send
 _recv = lib.zmqcffi_recv
@@ -102,7 +113,7 @@ class _SocketSlot:
 
     __slots__ = ("c", "home", "rx_view", "context", "socket_type")
 
-    def __init__(self, handle: Any, owned: bool, context: Optional[Context] = None) -> None:
+    def __init__(self, handle: Any, owned: bool, context: Optional[Context[Any]] = None) -> None:
         # Owned by ffi.new, not ffi.gc: cffi runs ffi.gc destructors as
         # finalizers, so in cyclic garbage the slot could go before a
         # Socket's __del__ closes the socket through it.
@@ -145,7 +156,11 @@ _CLOSED_SLOT = _closed_slot()
 _slots_by_address: Dict[int, _SocketSlot] = {}
 
 
-class _EndpointContext:
+# A Socket (subclass) in self-typed signatures: ``with ctx.socket(PUSH) as s`` keeps the class.
+_SocketSelf = TypeVar("_SocketSelf", bound="Socket[Any]")
+
+
+class _EndpointContext(Generic[_SocketSelf]):
     """What bind/connect return: usable as ``with sock.bind(url):`` to undo it.
 
     ``kind`` is ``"bind"`` or ``"connect"``; ``addr`` is what the block undoes
@@ -155,12 +170,12 @@ class _EndpointContext:
 
     __slots__ = ("socket", "kind", "addr")
 
-    def __init__(self, socket: "Socket", kind: str, addr: str) -> None:
+    def __init__(self, socket: _SocketSelf, kind: str, addr: str) -> None:
         self.socket = socket
         self.kind = kind
         self.addr = addr
 
-    def __enter__(self) -> "Socket":
+    def __enter__(self) -> _SocketSelf:
         return self.socket
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -212,7 +227,7 @@ class Socket(Generic[_ReturnT]):
     # Instance attributes, all set in __init__ with object.__setattr__ (this
     # class's __setattr__ routes other names to socket options); declared here
     # for type checkers.
-    context: Context
+    context: Context[Any]
     socket_type: Union[SocketType, int]
     copy_threshold: int
     _closed: bool
@@ -226,16 +241,28 @@ class Socket(Generic[_ReturnT]):
     _scratch: Optional[_options.OptionScratch]
     _poll_arrays: Any
     _disowned: Optional[str]
-    _monitor_socket: Optional["Socket"]
+    _monitor_socket: Optional[Socket[Any]]
     _pid: int
-    _shadow_ref: Optional["weakref.ReferenceType[Socket]"]
+    _shadow_ref: Optional[weakref.ReferenceType[Socket[Any]]]
 
-    def __init__(self, ctx_or_socket: Union[Context, "Socket", None] = None, socket_type: int = -1, *,
-                 shadow: Union[int, "Socket"] = 0, copy_threshold: Optional[int] = None,
+    if TYPE_CHECKING:
+        # Socket options as attributes (``s.linger``, ``s.RCVMORE``) are
+        # properties added below the class at import time; type checkers see
+        # them through this declaration (the same type pyzmq declares).  Not
+        # defined at run time: a __getattr__ would slow every attribute read.
+        def __getattr__(self, name: str) -> Union[str, bytes, int]: ...
+
+        # The int-valued ones pyzmq's annotations pin down.
+        sndhwm: int
+        rcvhwm: int
+
+    def __init__(self: Socket[bytes], ctx_or_socket: Union[Context[Any], Socket[Any], None] = None,
+                 socket_type: int = -1, *,
+                 shadow: Union[int, Socket[Any]] = 0, copy_threshold: Optional[int] = None,
                  **options: Any) -> None:
         setattr_ = object.__setattr__
         setattr_(self, "_closed", True)  # until the handle exists (for __del__)
-        context = ctx_or_socket
+        context: Any = ctx_or_socket
         if "context" in options and context is None:  # zmq_cffi's old name for the first parameter
             context = options.pop("context")
         for name in options:
@@ -319,7 +346,7 @@ class Socket(Generic[_ReturnT]):
                 raise
 
     @property
-    def _shadow_obj(self) -> Optional["Socket"]:
+    def _shadow_obj(self) -> Optional[Socket[Any]]:
         """The Socket this one shadows, while it lives (pyzmq's private name)."""
         ref = self._shadow_ref
         return ref() if ref is not None else None
@@ -337,7 +364,7 @@ class Socket(Generic[_ReturnT]):
         return int(ffi.cast("intptr_t", self._handle))
 
     @classmethod
-    def shadow(cls, address: Union[int, "Socket"]) -> "Socket":
+    def shadow(cls: Type[_SocketSelf], address: Union[int, Socket[Any]]) -> _SocketSelf:
         """Wrap an existing libzmq socket (by address) without owning it."""
         if isinstance(address, Socket):
             return cls(shadow=address)
@@ -403,7 +430,7 @@ class Socket(Generic[_ReturnT]):
                 warnings.warn("Unclosed socket %r" % self, ResourceWarning, stacklevel=2)
             self.close()
 
-    def __enter__(self) -> "Socket":
+    def __enter__(self: _SocketSelf) -> _SocketSelf:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -435,7 +462,7 @@ class Socket(Generic[_ReturnT]):
                 detail += "; ipc paths are limited to IPC_PATH_MAX_LEN=%i bytes" % IPC_PATH_MAX_LEN
             self._raise(rc, detail)
 
-    def bind(self, addr: str) -> _EndpointContext:
+    def bind(self: _SocketSelf, addr: str) -> _EndpointContext[_SocketSelf]:
         """Bind the socket to an address, e.g. ``"tcp://127.0.0.1:5555"``.
 
         Sockets elsewhere then ``connect`` to it.  Protocols: tcp, ipc,
@@ -452,7 +479,7 @@ class Socket(Generic[_ReturnT]):
             bound = addr if isinstance(addr, str) else addr.decode("utf-8", "replace")
         return _EndpointContext(self, "bind", bound)
 
-    def connect(self, addr: str) -> _EndpointContext:
+    def connect(self: _SocketSelf, addr: str) -> _EndpointContext[_SocketSelf]:
         """Connect to a remote socket's address, e.g. ``"tcp://127.0.0.1:5555"``.
 
         The result can be used as ``with s.connect(url):`` to disconnect at
@@ -533,6 +560,15 @@ class Socket(Generic[_ReturnT]):
             raise TypeError("option must be an int, not %s" % type(option).__name__)
         _options.set_option(self._slot, option, optval, self._opt_scratch())
 
+    # An enum member (SocketOption.LINGER) tells type checkers the value's
+    # type; a plain int (zmq.LINGER, typed SocketOption as in pyzmq) does not.
+    @overload
+    def get(self, option: _IntOption) -> int: ...
+    @overload
+    def get(self, option: _BytesOption) -> bytes: ...
+    @overload
+    def get(self, option: int) -> Union[int, bytes]: ...
+
     def get(self, option: int) -> Union[int, bytes]:
         """Get a socket option (``zmq_getsockopt``) as an int or bytes."""
         if self.closed:
@@ -564,7 +600,7 @@ class Socket(Generic[_ReturnT]):
         """Get a bytes option decoded to str with ``encoding``."""
         if _options.OPTION_TYPES.get(option) != _options.OptType.bytes:
             raise TypeError("option %i will not return a string to be decoded" % option)
-        return self.get(option).decode(encoding)
+        return self.get(option).decode(encoding)  # type: ignore[union-attr]  # a bytes option (checked above)
 
     setsockopt_string = setsockopt_unicode = set_string
     getsockopt_string = getsockopt_unicode = get_string
@@ -578,7 +614,13 @@ class Socket(Generic[_ReturnT]):
         """Get the high-water mark (SNDHWM)."""
         return self.get(SocketOption.SNDHWM)
 
-    hwm = property(get_hwm, set_hwm, doc="The high-water mark (SNDHWM and RCVHWM).")
+    if TYPE_CHECKING:
+        @property
+        def hwm(self) -> int: ...
+        @hwm.setter
+        def hwm(self, value: int) -> None: ...
+    else:
+        hwm = property(get_hwm, set_hwm, doc="The high-water mark (SNDHWM and RCVHWM).")
 
     def fileno(self) -> int:
         """The file descriptor that signals events (the FD option), for event loops."""
@@ -610,6 +652,24 @@ class Socket(Generic[_ReturnT]):
         raise AttributeError("%s has no such option: %s" % (type(self).__name__, name.upper()))
 
     # ---- sending ---------------------------------------------------------------
+
+    # What send returns, for type checkers: a Frame its tracker (None if
+    # untracked), a copy None, copy=False with track=True a MessageTracker.
+    @overload
+    def send(self, data: Frame, flags: int = 0, copy: bool = True, track: bool = False,  # type: ignore[overload-overlap]  # Frame is a Buffer too: first match wins
+             routing_id: Optional[int] = None, group: Optional[str] = None) -> Optional[MessageTracker]: ...
+    @overload
+    def send(self, data: Buffer, flags: int = 0, copy: Literal[True] = True, track: bool = False,
+             routing_id: Optional[int] = None, group: Optional[str] = None) -> None: ...
+    @overload
+    def send(self, data: Buffer, flags: int = 0, *, copy: Literal[False], track: Literal[True],
+             routing_id: Optional[int] = None, group: Optional[str] = None) -> MessageTracker: ...
+    @overload
+    def send(self, data: Buffer, flags: int, copy: Literal[False], track: Literal[True],
+             routing_id: Optional[int] = None, group: Optional[str] = None) -> MessageTracker: ...
+    @overload
+    def send(self, data: Buffer, flags: int = 0, copy: bool = True, track: bool = False,
+             routing_id: Optional[int] = None, group: Optional[str] = None) -> Optional[MessageTracker]: ...
 
     def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
              routing_id: Optional[int] = None, group: Optional[str] = None) -> Optional[MessageTracker]:
@@ -672,7 +732,8 @@ class Socket(Generic[_ReturnT]):
         int
             The call's result: >= 0, or -errno (-EAGAIN when the time is up).
         """
-        option = SocketOption.RCVTIMEO if events == _POLLIN else SocketOption.SNDTIMEO
+        option: Literal[SocketOption.RCVTIMEO, SocketOption.SNDTIMEO] = (
+            SocketOption.RCVTIMEO if events == _POLLIN else SocketOption.SNDTIMEO)
         timeout = -1 if flags & _NOBLOCK else self.get(option)
         if timeout < 0:
             rc = call(flags)
@@ -758,7 +819,7 @@ class Socket(Generic[_ReturnT]):
             self._raise(rc)
         return frame.tracker  # as pyzmq: a Frame's own tracker (None if untracked), whatever copy and track say
 
-    def send_multipart(self, msg_parts: Sequence[Any], flags: int = 0, copy: bool = True,
+    def send_multipart(self, msg_parts: Sequence[Union[Buffer, Frame]], flags: int = 0, copy: bool = True,
                        track: bool = False, **kwargs: Any) -> Optional[MessageTracker]:
         """Send a sequence of buffers as one multipart message.
 
@@ -803,10 +864,10 @@ class Socket(Generic[_ReturnT]):
         slot = self._slot
         if n <= 4 and not track and all_bytes and (copy or max_len < self.copy_threshold):
             a, b, c, d = tuple(msg_parts) + _NO_PARTS[n:]
-            rc = _send_parts4(slot, flags, n, a, len(a), b, len(b), c, len(c), d, len(d))
+            rc = _send_parts4(slot, flags, n, a, len(a), b, len(b), c, len(c), d, len(d))  # type: ignore[arg-type]  # all bytes
             if rc == -_EINTR:
                 rc = self._after_signal(
-                    lambda f: _send_parts4(slot, f, n, a, len(a), b, len(b), c, len(c), d, len(d)),
+                    lambda f: _send_parts4(slot, f, n, a, len(a), b, len(b), c, len(c), d, len(d)),  # type: ignore[arg-type]
                     flags, _POLLOUT)
             if rc:
                 self._raise(rc)
@@ -891,6 +952,17 @@ class Socket(Generic[_ReturnT]):
         return self.send_multipart(serialize(msg), flags=flags, copy=copy, **kwargs)
 
     # ---- receiving -------------------------------------------------------------
+
+    # What recv returns, for type checkers (as pyzmq declares): bytes, or a
+    # Frame with copy=False.
+    @overload
+    def recv(self, flags: int = 0, copy: Literal[True] = True, track: bool = False) -> bytes: ...
+    @overload
+    def recv(self, flags: int = 0, *, copy: Literal[False], track: bool = False) -> Frame: ...
+    @overload
+    def recv(self, flags: int, copy: Literal[False], track: bool = False) -> Frame: ...
+    @overload
+    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Union[bytes, Frame]: ...
 
     def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
         """Receive one message part.
@@ -999,6 +1071,16 @@ class Socket(Generic[_ReturnT]):
             self._raise(rc)
         return rc
 
+    @overload
+    def recv_multipart(self, flags: int = 0, copy: Literal[True] = True, track: bool = False) -> List[bytes]: ...
+    @overload
+    def recv_multipart(self, flags: int = 0, *, copy: Literal[False], track: bool = False) -> List[Frame]: ...
+    @overload
+    def recv_multipart(self, flags: int, copy: Literal[False], track: bool = False) -> List[Frame]: ...
+    @overload
+    def recv_multipart(self, flags: int = 0, copy: bool = True,
+                       track: bool = False) -> Union[List[bytes], List[Frame]]: ...
+
     def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> List[Any]:
         """Receive every part of a multipart message.
 
@@ -1069,7 +1151,7 @@ class Socket(Generic[_ReturnT]):
         """
         return pickle.loads(self.recv(flags))
 
-    def recv_json(self, flags: int = 0, **kwargs: Any) -> Any:
+    def recv_json(self, flags: int = 0, **kwargs: Any) -> _JSON:
         """Receive a JSON document; ``kwargs`` go to ``json.loads``."""
         return jsonapi.loads(self.recv(flags), **kwargs)
 
@@ -1124,7 +1206,7 @@ class Socket(Generic[_ReturnT]):
         if rc < 0:
             self._raise(rc)
 
-    def get_monitor_socket(self, events: Optional[int] = None, addr: Optional[str] = None) -> "Socket":
+    def get_monitor_socket(self, events: Optional[int] = None, addr: Optional[str] = None) -> Socket[bytes]:
         """Start monitoring (once) and return the connected PAIR socket that
         receives the events (see zmq_cffi.utils.monitor.recv_monitor_message).
 
@@ -1168,7 +1250,7 @@ class Socket(Generic[_ReturnT]):
     def __dir__(self) -> List[str]:
         return sorted(set(dir(type(self))) | set(SocketOption.__members__))
 
-    def __copy__(self, memo: Any = None) -> "Socket":
+    def __copy__(self: _SocketSelf, memo: Any = None) -> _SocketSelf:
         """A copy is a shadow: another wrapper of the same libzmq socket."""
         return type(self).shadow(self)
 
@@ -1184,7 +1266,7 @@ class Socket(Generic[_ReturnT]):
 
 
 def _option_property(option: SocketOption) -> property:
-    def fget(self: Socket) -> Union[int, bytes]:
+    def fget(self: Socket[Any]) -> Union[int, bytes]:
         try:
             return self.get(option)
         except ZMQError as exc:
@@ -1195,7 +1277,7 @@ def _option_property(option: SocketOption) -> property:
                 raise AttributeError("%s attribute is write-only" % option.name) from None
             raise
 
-    def fset(self: Socket, value: Union[int, bytes]) -> None:
+    def fset(self: Socket[Any], value: Union[int, bytes]) -> None:
         self.set(option, value)
 
     return property(fget, fset, doc="The %s socket option." % option.name)
@@ -1204,17 +1286,20 @@ def _option_property(option: SocketOption) -> property:
 # Options as attributes (``s.linger = 0``, ``s.RCVMORE``): real properties,
 # not a __getattr__ hook, which would slow every attribute read of a socket
 # on CPython (it disables the interpreter's attribute-load specialisation).
-Socket.HWM = Socket.hwm
+Socket.HWM = Socket.hwm  # type: ignore[attr-defined]
 for _name, _option in SocketOption.__members__.items():
     for _attr in (_name.lower(), _name):
         if not hasattr(Socket, _attr):
             setattr(Socket, _attr, _option_property(_option))
 del _name, _option, _attr
 # ``s.type`` reads as a SocketType; setting it is refused by libzmq (TYPE is read-only).
-Socket.type = property(lambda self: self.socket_type, Socket.type.fset,
+Socket.type = property(lambda self: self.socket_type, Socket.type.fset,  # type: ignore[attr-defined]
                        doc="The socket type, as a SocketType.")
 
 Context._socket_class = Socket
 
 #: pyzmq 25+'s name for the synchronous Socket.
-SyncSocket = Socket
+if TYPE_CHECKING:
+    SyncSocket = Socket[bytes]
+else:
+    SyncSocket = Socket

@@ -76,6 +76,5 @@ def has(capability: str) -> bool:
         A transport (``"ipc"``, ``"pgm"``, ``"tipc"``, ``"norm"``, ``"vmci"``)
         or a mechanism (``"curve"``, ``"gssapi"``), or ``"draft"``.
     """
-    if isinstance(capability, str):
-        capability = capability.encode("utf-8")
-    return bool(lib.zmq_has(capability))
+    name = capability.encode("utf-8") if isinstance(capability, str) else capability
+    return bool(lib.zmq_has(name))

@@ -32,7 +32,7 @@ class AsyncioAuthenticator(Authenticator):
         Where decisions are logged.
     """
 
-    def __init__(self, context: Optional[Context] = None, loop: Any = None,
+    def __init__(self, context: Optional[Context[Any]] = None, loop: Any = None,
                  encoding: str = "utf-8", log: Any = None) -> None:
         super().__init__(context, encoding, log)
         if loop is not None:

@@ -63,16 +63,16 @@ class Authenticator:
         Where decisions are logged (default: the ``zmq_cffi.auth`` logger).
     """
 
-    context: Context
+    context: Context[Any]
     encoding: str
     allow_any: bool
     credentials_providers: Dict[str, Any]
-    zap_socket: Optional[Socket]
+    zap_socket: Optional[Socket[Any]]
     passwords: Dict[str, Dict[str, str]]
     certs: Dict[str, Dict[bytes, Any]]
     log: Any
 
-    def __init__(self, context: Optional[Context] = None, encoding: str = "utf-8",
+    def __init__(self, context: Optional[Context[Any]] = None, encoding: str = "utf-8",
                  log: Any = None) -> None:
         self.context = context or Context.instance()
         self.encoding = encoding

@@ -16,7 +16,7 @@ module.
 import datetime
 import glob
 import os
-from typing import Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 from zmq_cffi.curve import curve_keypair
 from zmq_cffi.utils import z85
@@ -65,7 +65,7 @@ def _zpl_name(name: str) -> str:
 
 def _certificate_text(banner: str, public_key: Union[str, bytes],
                       secret_key: Optional[Union[str, bytes]],
-                      metadata: Optional[Mapping[Union[str, bytes], Union[str, bytes]]]) -> str:
+                      metadata: Optional[Mapping[Any, Union[str, bytes]]]) -> str:
     lines = [banner.format(when=datetime.datetime.now().isoformat(sep=" ", timespec="seconds")),
              "metadata\n"]
     for name, value in (metadata or {}).items():

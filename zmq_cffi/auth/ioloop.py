@@ -35,7 +35,7 @@ class IOLoopAuthenticator(AsyncioAuthenticator):
         Ignored, with a DeprecationWarning: the running loop serves requests.
     """
 
-    def __init__(self, context: Optional[Context] = None, encoding: str = "utf-8",
+    def __init__(self, context: Optional[Context[Any]] = None, encoding: str = "utf-8",
                  log: Any = None, io_loop: Any = None) -> None:
         if io_loop is not None:
             warnings.warn("%s(io_loop=...) is deprecated and ignored: the running loop is used"

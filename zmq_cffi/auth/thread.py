@@ -40,11 +40,11 @@ class AuthenticationThread(threading.Thread):
         The thread's end of the control pipe (the thread closes it on exit).
     """
 
-    def __init__(self, authenticator: Authenticator, pipe: Socket) -> None:
+    def __init__(self, authenticator: Authenticator, pipe: Socket[Any]) -> None:
         super().__init__(name="zmq_cffi-auth", daemon=True)
         self.authenticator = authenticator
         self.log = authenticator.log
-        self.pipe: Optional[Socket] = pipe
+        self.pipe: Optional[Socket[Any]] = pipe
         self.started = threading.Event()
 
     def run(self) -> None:
@@ -123,11 +123,11 @@ class ThreadAuthenticator(Authenticator):
     >>> auth.stop()
     """
 
-    pipe: Optional[Socket]
+    pipe: Optional[Socket[Any]]
     pipe_endpoint: str
     thread: Optional[AuthenticationThread]
 
-    def __init__(self, context: Optional[Context] = None, encoding: str = "utf-8",
+    def __init__(self, context: Optional[Context[Any]] = None, encoding: str = "utf-8",
                  log: Any = None) -> None:
         super().__init__(context=context, encoding=encoding, log=log)
         self.pipe = None

@@ -69,7 +69,7 @@ class Device:
         for processes, which must never use a context inherited through fork.
     """
 
-    context_factory: Callable[[], Context] = Context.instance
+    context_factory: Callable[[], Context[Any]] = Context.instance
 
     def __init__(self, device_type: int = DeviceType.QUEUE, in_type: Optional[int] = None,
                  out_type: Optional[int] = None) -> None:
@@ -84,8 +84,8 @@ class Device:
         self.done = False
         self._plans = {"in": _SocketPlan(), "out": _SocketPlan()}
         self._random_addrs: List[str] = []
-        self._sockets: List[Socket] = []
-        self._context: Optional[Context] = None
+        self._sockets: List[Socket[Any]] = []
+        self._context: Optional[Context[Any]] = None
 
     # ---- the plan of the in socket ---------------------------------------------
 
@@ -165,14 +165,14 @@ class Device:
         finally:
             ctx.destroy(linger=0)
 
-    def _new_socket(self, socket_type: int) -> Socket:
+    def _new_socket(self, socket_type: int) -> Socket[Any]:
         assert self._context is not None
-        sock = self._context.socket(socket_type)
+        sock: Socket[Any] = self._context.socket(socket_type)
         self._sockets.append(sock)  # closed by run() whatever happens next
         return sock
 
     @staticmethod
-    def _configure(sock: Socket, plan: _SocketPlan) -> Socket:
+    def _configure(sock: Socket[Any], plan: _SocketPlan) -> Socket[Any]:
         """Set the planned options of ``sock``, then bind it."""
         for opt, value in plan.sockopts:
             sock.setsockopt(opt, value)
@@ -180,14 +180,14 @@ class Device:
             sock.bind(addr)
         return sock
 
-    def _setup_sockets(self) -> Tuple[Socket, ...]:
+    def _setup_sockets(self) -> Tuple[Socket[Any], ...]:
         """Create the device's sockets (in, out, and any more a subclass adds).
 
         Every socket is created and bound before any connects, so that
         sockets of one device may talk to each other.
         """
         self._context = self.context_factory()
-        sockets: List[Socket] = []
+        sockets: List[Socket[Any]] = []
         for role, socket_type in self._socket_roles():
             plan = self._plans[role]
             if role == "out" and socket_type < 0:

@@ -39,7 +39,7 @@ def _check_prefix(prefix: Any, role: str) -> bytes:
         raise TypeError("%s must be bytes, not %s" % (role, type(prefix).__name__)) from None
 
 
-def _relay(source: Socket, dest: Socket, monitor: Socket, prefix: bytes, swap_ids: bool) -> None:
+def _relay(source: Socket[Any], dest: Socket[Any], monitor: Socket[Any], prefix: bytes, swap_ids: bool) -> None:
     """Forward up to _BURST waiting messages from ``source`` to ``dest``,
     each copied to ``monitor`` behind ``prefix``."""
     for _ in range(_BURST):
@@ -56,7 +56,7 @@ def _relay(source: Socket, dest: Socket, monitor: Socket, prefix: bytes, swap_id
         monitor.send_multipart([prefix] + parts)
 
 
-def monitored_queue(in_socket: Socket, out_socket: Socket, mon_socket: Socket,
+def monitored_queue(in_socket: Socket[Any], out_socket: Socket[Any], mon_socket: Socket[Any],
                     in_prefix: bytes = b"in", out_prefix: bytes = b"out") -> NoReturn:
     """Forward messages between two sockets, copying each to a monitor socket.
 

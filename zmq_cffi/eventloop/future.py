@@ -95,7 +95,7 @@ class Context(_zasyncio.Context):
         io_loop = kwargs.pop("io_loop", None)
         if io_loop is not None:
             _zasyncio._warn_io_loop_ignored(self)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[misc]  # (the base's self type is for users)
 
     def __repr__(self) -> str:
         return super().__repr__().replace("zmq_cffi.asyncio.", "zmq_cffi.eventloop.future.", 1)

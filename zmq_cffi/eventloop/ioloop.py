@@ -9,7 +9,8 @@ IOLoop ``ZMQIOLoop`` too, and offers an ``install()`` that only warns.
 import warnings
 
 import tornado.ioloop as _tornado_ioloop
-from tornado.ioloop import IOLoop, PeriodicCallback, TimeoutError
+from tornado.ioloop import IOLoop, PeriodicCallback
+from tornado.util import TimeoutError  # what tornado.ioloop imports too
 
 
 def _warn_deprecated() -> None:

@@ -33,13 +33,13 @@ import inspect
 import pickle
 import warnings
 from collections import deque
-from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Final, Callable, Deque, Dict, List, Optional, Sequence, Tuple
 
 from tornado.ioloop import IOLoop
 from tornado.log import gen_log
 
 from zmq_cffi.asyncio import Socket as _AsyncSocket
-from zmq_cffi.constants import DONTWAIT, EAGAIN, EVENTS, FD, POLLIN, POLLOUT
+from zmq_cffi.constants import DONTWAIT, EAGAIN, EVENTS, POLLIN, POLLOUT, SocketOption
 from zmq_cffi.error import ContextTerminated, ZMQError
 from zmq_cffi.socket import Socket
 from zmq_cffi.utils import jsonapi
@@ -50,7 +50,10 @@ _POLLIN = int(POLLIN)
 _POLLOUT = int(POLLOUT)
 _NOBLOCK = int(DONTWAIT)
 _EAGAIN = int(EAGAIN)
-_EVENTS = int(EVENTS)
+if TYPE_CHECKING:  # the same option, for type checkers (get() reads an int)
+    _EVENTS: Final = SocketOption.EVENTS
+else:
+    _EVENTS = int(EVENTS)
 
 #: A send callback: ``callback(msg_parts, status)``.
 SendCallback = Callable[[List[Any], Any], Any]
@@ -123,11 +126,11 @@ class ZMQStream:
         The loop the stream runs on.
     """
 
-    socket: Optional[Socket]
+    socket: Optional[Socket[Any]]
     io_loop: IOLoop
 
-    def __init__(self, socket: Socket, io_loop: Optional[IOLoop] = None) -> None:
-        self._owner: Optional[Socket] = None
+    def __init__(self, socket: Socket[Any], io_loop: Optional[IOLoop] = None) -> None:
+        self._owner: Optional[Socket[Any]] = None
         if isinstance(socket, _AsyncSocket):
             warnings.warn(
                 "ZMQStream takes a plain zmq_cffi.Socket; %r is used through "
@@ -143,7 +146,7 @@ class ZMQStream:
             socket = Socket(shadow=socket)
         self.socket = socket
         self.io_loop = io_loop or IOLoop.current()
-        self._fd: int = socket.get(FD)
+        self._fd: int = socket.get(SocketOption.FD)
         self._send_queue: Deque[Tuple[Sequence[Any], Dict[str, Any]]] = deque()
         self._recv_callback: Optional[RecvCallback] = None
         self._recv_copy = True
@@ -474,7 +477,7 @@ class ZMQStream:
     def _handle_recv(self) -> None:
         """Receive one message without blocking and pass it to the callback."""
         try:
-            msg = self.socket.recv_multipart(_NOBLOCK, copy=self._recv_copy)
+            msg = self.socket.recv_multipart(_NOBLOCK, copy=self._recv_copy)  # type: ignore[union-attr]  # open
         except ZMQError as exc:
             if exc.errno == _EAGAIN:
                 return  # taken since EVENTS was read
@@ -489,7 +492,7 @@ class ZMQStream:
         options = dict(kwargs)
         options["flags"] = kwargs.get("flags", 0) | _NOBLOCK
         try:
-            status = self.socket.send_multipart(msg, **options)
+            status = self.socket.send_multipart(msg, **options)  # type: ignore[union-attr]  # open
         except ZMQError as exc:
             if exc.errno == _EAGAIN:
                 # The socket stopped accepting since EVENTS was read: keep
@@ -532,7 +535,8 @@ class ZMQStream:
             return
         except ZMQError as exc:
             if self.closed():
-                gen_log.warning("ZMQStream %r: event on closed socket (close the stream, not its socket): %s", self, exc)
+                gen_log.warning("ZMQStream %r: event on closed socket (close the stream, not its socket): %s",
+                                self, exc)
             else:
                 gen_log.error("ZMQStream %r: cannot read EVENTS: %s", self, exc)
             return

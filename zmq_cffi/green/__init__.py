@@ -26,7 +26,7 @@ from typing import List
 
 import zmq_cffi as _zmq_cffi
 from zmq_cffi import *  # noqa: F401,F403 - everything zmq_cffi exports
-from zmq_cffi.green.core import Context, Socket
+from zmq_cffi.green.core import Context, Socket  # type: ignore[assignment]  # replace the star-imported ones
 from zmq_cffi.green.poll import Poller, select
 from zmq_cffi.green.device import device, proxy, proxy_steerable
 

@@ -70,7 +70,7 @@ def _deadline(timeout_ms: int) -> Optional[float]:
     return _monotonic() + timeout_ms / 1000.0
 
 
-class Socket(_BaseSocket):
+class Socket(_BaseSocket[bytes]):
     """A zmq_cffi Socket whose blocking calls only block the calling greenlet.
 
     Use it as ``zmq.Socket`` (it is one): ``Socket(ctx, zmq.PULL)``, or get
@@ -101,7 +101,7 @@ class Socket(_BaseSocket):
     _green_rcvtimeo: int
     _green_sndtimeo: int
 
-    def __init__(self, context: Optional[_BaseContext] = None, socket_type: int = -1,
+    def __init__(self, context: Optional[_BaseContext[Any]] = None, socket_type: int = -1,
                  **kwargs: Any) -> None:
         setattr_ = object.__setattr__
         # Before the socket exists, so that close() (from __del__ of a
@@ -296,24 +296,24 @@ class Socket(_BaseSocket):
         """Set a socket option (``RCVTIMEO``/``SNDTIMEO`` bound the green waits)."""
         super().set(option, optval)
         if option == _RCVTIMEO:
-            object.__setattr__(self, "_green_rcvtimeo", int(optval))  # type: ignore[arg-type]
+            object.__setattr__(self, "_green_rcvtimeo", int(optval))
         elif option == _SNDTIMEO:
-            object.__setattr__(self, "_green_sndtimeo", int(optval))  # type: ignore[arg-type]
+            object.__setattr__(self, "_green_sndtimeo", int(optval))
 
     setsockopt = set
 
-    def get(self, option: int) -> Union[int, bytes]:
+    def get(self, option: int) -> Union[int, bytes]:  # type: ignore[override]  # the base's overloads narrow only for type checkers
         """Get a socket option; reading ``EVENTS`` also wakes ready waiters."""
         value = super().get(option)
         if option == _EVENTS:
             self._green_after_call()
         return value
 
-    getsockopt = get
+    getsockopt = get  # type: ignore[assignment]
 
     # ---- sending ---------------------------------------------------------------
 
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,  # type: ignore[override]
              routing_id: Optional[int] = None, group: Optional[str] = None) -> Optional[MessageTracker]:
         """Send one message part, blocking only the calling greenlet.
 
@@ -416,7 +416,7 @@ class Socket(_BaseSocket):
         return super().__repr__().replace("<zmq_cffi.Socket(", "<zmq_cffi.green.Socket(", 1)
 
 
-class Context(_BaseContext):
+class Context(_BaseContext["Socket"]):
     """A zmq_cffi Context whose sockets are green (:class:`Socket`).
 
     ``Context.instance()`` is a separate instance from the plain
@@ -429,7 +429,7 @@ class Context(_BaseContext):
     """
 
     _socket_class = Socket
-    _instance: Optional[_BaseContext] = None  # not shared with zmq_cffi.Context
+    _instance: Optional[_BaseContext[Any]] = None  # not shared with zmq_cffi.Context
     _instance_pid: Optional[int] = None
 
     def term(self) -> None:

@@ -88,9 +88,9 @@ def _control_command(control: Any, stats: _Stats) -> Optional[str]:
     return command.decode("ascii", "replace")
 
 
-def proxy_steerable(frontend: _BaseSocket, backend: _BaseSocket,
-                    capture: Optional[_BaseSocket] = None,
-                    control: Optional[_BaseSocket] = None) -> int:
+def proxy_steerable(frontend: _BaseSocket[Any], backend: _BaseSocket[Any],
+                    capture: Optional[_BaseSocket[Any]] = None,
+                    control: Optional[_BaseSocket[Any]] = None) -> int:
     """Forward messages both ways between two sockets, in this greenlet.
 
     Parameters
@@ -137,7 +137,7 @@ def proxy_steerable(frontend: _BaseSocket, backend: _BaseSocket,
         control_poller.register(control, _POLLIN)
     paused = False
     while True:
-        ready: Dict[Any, int] = dict((control_poller if paused else poller).poll())
+        ready: Dict[Any, int] = dict((control_poller if paused else poller).poll())  # type: ignore[union-attr]  # paused: a control
         if control is not None and ready.get(control):
             command = _control_command(control, stats)
             if command == "TERMINATE":
@@ -157,7 +157,7 @@ def proxy_steerable(frontend: _BaseSocket, backend: _BaseSocket,
             gevent.sleep(0)  # let the other greenlets have a turn
 
 
-def proxy(frontend: _BaseSocket, backend: _BaseSocket, capture: Optional[_BaseSocket] = None) -> int:
+def proxy(frontend: _BaseSocket[Any], backend: _BaseSocket[Any], capture: Optional[_BaseSocket[Any]] = None) -> int:
     """Forward messages both ways between two sockets, in this greenlet.
 
     The green counterpart of :func:`zmq_cffi.proxy`: it runs until the
@@ -177,7 +177,7 @@ def proxy(frontend: _BaseSocket, backend: _BaseSocket, capture: Optional[_BaseSo
     return proxy_steerable(frontend, backend, capture, None)
 
 
-def device(device_type: int, frontend: _BaseSocket, backend: _BaseSocket) -> int:
+def device(device_type: int, frontend: _BaseSocket[Any], backend: _BaseSocket[Any]) -> int:
     """The old spelling of :func:`proxy`, green (as ``zmq.green.device``).
 
     Parameters

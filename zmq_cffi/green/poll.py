@@ -128,7 +128,7 @@ def select(rlist: List[Any], wlist: List[Any], xlist: List[Any],
     (readable, writable, in_error) lists
     """
     poller = Poller()
-    flags_of: dict = {}
+    flags_of: dict[str, Any] = {}
     for targets, flag in ((rlist, POLLIN), (wlist, POLLOUT), (xlist, POLLERR)):
         for target in targets:
             flags_of[target] = flags_of.get(target, 0) | flag

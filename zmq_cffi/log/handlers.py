@@ -91,14 +91,14 @@ class PUBHandler(logging.Handler):
     when done.
     """
 
-    socket: Socket
-    ctx: Context
+    socket: Socket[Any]
+    ctx: Context[Any]
     formatters: Dict[int, Optional[logging.Formatter]]
 
     def __init__(
         self,
-        interface_or_socket: Union[str, Socket],
-        context: Optional[Context] = None,
+        interface_or_socket: Union[str, Socket[Any]],
+        context: Optional[Context[Any]] = None,
         root_topic: str = "",
     ) -> None:
         logging.Handler.__init__(self)

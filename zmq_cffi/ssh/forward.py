@@ -33,7 +33,7 @@ def _relay(a: Any, b: Any) -> None:
         sel.register(b, selectors.EVENT_READ, a)
         while True:
             for key, _ in sel.select():
-                data = key.fileobj.recv(_CHUNK)
+                data = key.fileobj.recv(_CHUNK)  # type: ignore[union-attr]  # the sockets registered above
                 if not data:
                     return
                 key.data.sendall(data)

@@ -90,11 +90,11 @@ def _as_bytes(part: Any) -> bytes:
                            % type(part).__name__) from None
 
 
-async def _parse_when_received(pending: Awaitable) -> MonitorMessage:
+async def _parse_when_received(pending: Awaitable[Any]) -> MonitorMessage:
     return parse_monitor_message(await pending)
 
 
-def recv_monitor_message(socket: Any, flags: int = 0) -> Union[MonitorMessage, Awaitable]:
+def recv_monitor_message(socket: Any, flags: int = 0) -> Union[MonitorMessage, Awaitable[Any]]:
     """Receive one event from a monitor PAIR socket and decode it.
 
     Parameters

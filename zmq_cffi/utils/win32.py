@@ -46,8 +46,8 @@ class allow_interrupt:  # noqa: N801 - pyzmq's public name
         import ctypes
         from ctypes import wintypes
 
-        handler_type = ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.DWORD)
-        set_handler = ctypes.windll.kernel32.SetConsoleCtrlHandler
+        handler_type = ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.DWORD)  # type: ignore[attr-defined,unused-ignore]
+        set_handler = ctypes.windll.kernel32.SetConsoleCtrlHandler  # type: ignore[attr-defined,unused-ignore]
         set_handler.argtypes = (handler_type, wintypes.BOOL)
         set_handler.restype = wintypes.BOOL
         self._set_console_ctrl_handler = set_handler

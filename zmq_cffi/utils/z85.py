@@ -12,7 +12,7 @@ The loops are plain indexing into precomputed tables, which PyPy's JIT turns
 into tight machine code and which CPython runs without attribute lookups.
 """
 import struct
-from typing import Union
+from typing import List, Union
 
 __all__ = ["Z85CHARS", "Z85MAP", "encode", "decode"]
 
@@ -40,7 +40,7 @@ RawBytes = Union[bytes, bytearray, memoryview]
 def _as_bytes(data: object, what: str) -> bytes:
     """Return ``data`` as bytes, refusing str (which has no single byte form)."""
     if type(data) is bytes:
-        return data  # type: ignore[return-value]
+        return data
     if isinstance(data, str):
         raise TypeError("%s must be bytes-like, not str" % what)
     try:
@@ -127,7 +127,7 @@ def decode(z85bytes: Union[str, RawBytes]) -> bytes:
         raise ValueError("Z85 text comes in groups of 5 characters: the length must be "
                          "a multiple of 5, not %i" % size)
     digit = _DIGIT
-    words = []
+    words: List[int] = []
     append = words.append
     for start in range(0, size, 5):
         a = digit[text[start]]

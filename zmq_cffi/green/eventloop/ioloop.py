@@ -20,7 +20,8 @@ import asyncio
 from typing import Any
 
 import tornado.ioloop as _tornado_ioloop
-from tornado.ioloop import IOLoop, PeriodicCallback, TimeoutError
+from tornado.ioloop import IOLoop, PeriodicCallback
+from tornado.util import TimeoutError  # what tornado.ioloop imports too
 
 # Everything public in tornado.ioloop, as pyzmq's star import provides.
 globals().update(
