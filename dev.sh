@@ -6,6 +6,7 @@
 #   ./dev.sh demo    the demo and a short benchmark, on both interpreters
 #   ./dev.sh test    the whole test suite, on both interpreters
 #   ./dev.sh bench   the full benchmark (zmq_cffi vs pyzmq vs C) and its report
+#   ./dev.sh docs    the documentation (Sphinx, CPython 3.11) into docs/_build/html
 #
 # Extra arguments after the task go to pytest (test) or bench/run.py (bench).
 set -euo pipefail
@@ -73,8 +74,11 @@ case "$task" in
         "${nox[@]}" -s bench -- "$@"
         "${nox[@]}" -s "report(kind='full')"
         ;;
+    docs)
+        "${nox[@]}" -s docs -- "$@"
+        ;;
     *)
-        echo "usage: $0 {demo|test|bench} [args...]" >&2
+        echo "usage: $0 {demo|test|bench|docs} [args...]" >&2
         exit 2
         ;;
 esac

@@ -38,7 +38,7 @@ def _install_package(session):
 @nox.session(python=PYTHONS)
 def tests(session):
     """Run the test suite (extra pytest arguments after --)."""
-    session.install("pytest>=7", "pytest-timeout>=2", "hypothesis>=6", "tornado>=6.1")
+    session.install("pytest>=7", "pytest-timeout>=2", "hypothesis>=6", "tornado>=6.1", "numpy")
     _install_package(session)
     session.run("pytest", "-p", "no:cacheprovider", "--rootdir", ".", *session.posargs)
 
@@ -166,3 +166,22 @@ def report(session, kind):
         session.error("no %s benchmark results in %s: run the bench sessions first" % (kind, RAW_DIR))
     out_dir = os.path.join("bench", "results") if kind == "full" else os.path.join("bench", "results", "quick")
     session.run("python", "bench/report.py", *raw, "--out-dir", out_dir)
+
+
+# ---- documentation (issue #14) -------------------------------------------------
+# The Sphinx site in docs/: API reference from the docstrings, guides, and the
+# performance page whose table and plot bench/report.py makes from
+# bench/results/raw/ at build time.  Warnings are errors and every
+# cross-reference must resolve (-n).  The code in docs/ and examples/ is run by
+# tests/test_docs_examples.py (session `tests`, both interpreters).
+DOCS_PACKAGES = ["sphinx>=7", "matplotlib", "tornado>=6.1", "gevent"]
+
+
+@nox.session(python="3.11")
+def docs(session):
+    """Build the documentation into docs/_build/html (extra sphinx-build arguments after --)."""
+    session.install(*DOCS_PACKAGES)
+    _install_package(session)
+    session.run("python", "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-E",
+                "-b", "html", "docs", os.path.join("docs", "_build", "html"), *session.posargs)
+# ---- end of documentation -----------------------------------------------------
