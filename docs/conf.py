@@ -208,20 +208,22 @@ def _tables_rst(report):
         lines += [label, "~" * len(label), ""]
         machine = entry.get("machine") or {}
         libzmq = (machine.get("libzmq") or {}).get("zmq_cffi")
-        lines += ["%s, %s CPUs, Linux %s, libzmq %s." % (
+        lines += ["%s, %s CPUs, Linux %s, libzmq %s; measured %s (git %s)." % (
             machine.get("cpu_model", "?"), machine.get("nproc", "?"),
-            machine.get("kernel", "?"), libzmq or "?"), ""]
+            machine.get("kernel", "?"), libzmq or "?",
+            (entry.get("created") or "?")[:10], entry.get("git_revision") or "?"), ""]
         lines += [".. list-table::", "   :header-rows: 1", "",
                   "   * - workload", "     - unit", "     - zmq_cffi", "     - pyzmq",
                   "     - C", "     - zmq_cffi/pyzmq", "     - zmq_cffi/C", "     - target",
                   "     - met"]
         for row in entry["workloads"]:
             unit = row["unit"]
+            shown_unit = {"us": "µs"}.get(unit, unit or "")
             ratios = ["%.2fx" % r if r is not None else "n/a"
                       for r in (row.get("ratio_vs_pyzmq"), row.get("ratio_vs_c"))]
             target = (row.get("target") or {}).get("text", "none")
             met = {True: "yes", False: "**no**", None: "n/a"}[row.get("met")]
-            cells = ["``%s``" % row["workload"], unit or ""]
+            cells = ["``%s``" % row["workload"], shown_unit]
             cells += [_fmt(row["values"].get(i), unit) for i in ("zmq_cffi", "pyzmq", "c")]
             cells += ratios + [target, met]
             lines.append("   * - " + cells[0])
