@@ -10,6 +10,7 @@ The performance page's table and plot are made at build time from the raw
 benchmark results in ``bench/results/raw/`` by ``bench/report.py``.
 """
 import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -191,43 +192,50 @@ def _performance_data(app):
         f.write(_tables_rst(report))
 
 
-def _fmt(value, unit):
-    if value is None:
-        return "n/a"
-    if unit == "msgs/s":
-        return "{:,.0f}".format(value)
-    if unit == "ns":
-        return "%.0f" % value
-    return "%.2f" % value
+def _report_module():
+    """bench/report.py as a module: its labels and number formats, so the
+    docs show the benchmark exactly as the report does."""
+    spec = importlib.util.spec_from_file_location(
+        "_bench_report", os.path.join(ROOT, "bench", "report.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _tables_rst(report):
+    bench = _report_module()
+    labels = dict(getattr(bench, "PEER_LABEL", {}))
+    labels.setdefault("zmq_cffi", "zmq_cffi")
+    unit_label = getattr(bench, "unit_label", lambda unit: unit or "")
+    fmt_value = getattr(bench, "fmt_value", lambda v, unit: "n/a" if v is None else "%g" % v)
     lines = []
     for entry in report["interpreters"]:
         label = entry["label"]
-        lines += [label, "~" * len(label), ""]
+        rows = entry["workloads"]
+        # The implementations and peers as the report has them (zmq_cffi first).
+        impls = list(rows[0]["values"]) if rows else ["zmq_cffi"]
+        peers = [i for i in impls if i != "zmq_cffi" and "ratio_vs_" + i in rows[0]]
         machine = entry.get("machine") or {}
         libzmq = (machine.get("libzmq") or {}).get("zmq_cffi")
+        lines += [label, "~" * len(label), ""]
         lines += ["%s, %s CPUs, Linux %s, libzmq %s; measured %s (git %s)." % (
             machine.get("cpu_model", "?"), machine.get("nproc", "?"),
             machine.get("kernel", "?"), libzmq or "?",
             (entry.get("created") or "?")[:10], entry.get("git_revision") or "?"), ""]
-        lines += [".. list-table::", "   :header-rows: 1", "",
-                  "   * - workload", "     - unit", "     - zmq_cffi", "     - pyzmq",
-                  "     - C", "     - zmq_cffi/pyzmq", "     - zmq_cffi/C", "     - target",
-                  "     - met"]
-        for row in entry["workloads"]:
-            unit = row["unit"]
-            shown_unit = {"us": "µs"}.get(unit, unit or "")
-            ratios = ["%.2fx" % r if r is not None else "n/a"
-                      for r in (row.get("ratio_vs_pyzmq"), row.get("ratio_vs_c"))]
-            target = (row.get("target") or {}).get("text", "none")
-            met = {True: "yes", False: "**no**", None: "n/a"}[row.get("met")]
-            cells = ["``%s``" % row["workload"], shown_unit]
-            cells += [_fmt(row["values"].get(i), unit) for i in ("zmq_cffi", "pyzmq", "c")]
-            cells += ratios + [target, met]
-            lines.append("   * - " + cells[0])
-            lines += ["     - " + c for c in cells[1:]]
+        header = (["workload", "unit"] + [labels.get(i, i) for i in impls]
+                  + ["zmq_cffi / %s" % labels.get(p, p) for p in peers] + ["target", "met"])
+        lines += [".. list-table::", "   :header-rows: 1", ""]
+        lines += ["   %s - %s" % ("*" if k == 0 else " ", h) for k, h in enumerate(header)]
+        for row in rows:
+            unit = row.get("unit")
+            cells = ["``%s``" % row["workload"], unit_label(unit)]
+            cells += [fmt_value(row["values"].get(i), unit) for i in impls]
+            cells += ["%.2fx" % row["ratio_vs_" + p] if row.get("ratio_vs_" + p) is not None
+                      else "n/a" for p in peers]
+            cells.append((row.get("target") or {}).get("text", "none"))
+            cells.append({True: "yes", False: "**no**"}.get(row.get("met"), "n/a"))
+            lines += ["   %s - %s" % ("*" if k == 0 else " ", c.replace("|", "\\|") or "..")
+                      for k, c in enumerate(cells)]
         lines.append("")
     lines += ["Workloads:", ""]
     seen = set()
@@ -235,7 +243,7 @@ def _tables_rst(report):
         for row in entry["workloads"]:
             if row["workload"] not in seen:
                 seen.add(row["workload"])
-                lines.append("``%s``\n   %s" % (row["workload"], row["description"]))
+                lines.append("``%s``\n   %s" % (row["workload"], row.get("description") or ""))
     lines.append("")
     return "\n".join(lines)
 
