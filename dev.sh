@@ -75,7 +75,7 @@ case "$task" in
         "${nox[@]}" -s "report(kind='full')"
         ;;
     docs)
-        "${nox[@]}" -s docs -- "$@"
+        "${nox[@]}" -s docs
         ;;
     *)
         echo "usage: $0 {demo|test|bench|docs} [args...]" >&2

@@ -179,9 +179,12 @@ DOCS_PACKAGES = ["sphinx>=7", "matplotlib", "tornado>=6.1", "gevent"]
 
 @nox.session(python="3.11")
 def docs(session):
-    """Build the documentation into docs/_build/html (extra sphinx-build arguments after --)."""
+    """Build the documentation into docs/_build/html.
+
+    Arguments after -- are ignored, so that ``nox -s tests apps docs -- -k x``
+    passes pytest's arguments to the test sessions only."""
     session.install(*DOCS_PACKAGES)
     _install_package(session)
     session.run("python", "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-E",
-                "-b", "html", "docs", os.path.join("docs", "_build", "html"), *session.posargs)
+                "-b", "html", "docs", os.path.join("docs", "_build", "html"))
 # ---- end of documentation -----------------------------------------------------
