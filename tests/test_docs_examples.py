@@ -121,6 +121,18 @@ def test_every_block_has_a_known_language():
     assert not bare, "bare :: literal blocks (use .. code-block:: LANGUAGE): %r" % bare
 
 
+def test_code_binds_only_to_loopback():
+    # The test rule for the code run here: tcp only on 127.0.0.1 (ipc://
+    # paths are made under a temporary directory, inproc:// is in-process).
+    sources = [("%s:%d" % (path, line), code) for path, _, line, code in PY_BLOCKS]
+    for name in EXAMPLE_FILES:
+        with open(os.path.join(EXAMPLES, name), encoding="utf-8") as f:
+            sources.append(("examples/" + name, f.read()))
+    wide = [(where, m.group(0)) for where, code in sources
+            for m in re.finditer(r"tcp://[^\s\"']*", code) if not m.group(0).startswith("tcp://127.0.0.1")]
+    assert not wide, "tcp endpoints other than 127.0.0.1: %r" % wide
+
+
 def test_every_example_is_in_the_docs():
     with open(os.path.join(DOCS, "examples.rst"), encoding="utf-8") as f:
         page = f.read()
