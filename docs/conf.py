@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import TypeVar
 
 DOCS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(DOCS)
@@ -102,6 +103,14 @@ def _quiet_missing_reference(app, domain, node):
         return True
     if any(part.startswith("_") and not part.startswith("__") for part in target.split(".")):
         return True
+    # A TypeVar of a generic signature.
+    if isinstance(_lookup(target), TypeVar):
+        return True
+    # A standard-library name written without its module (a string
+    # annotation such as "TracebackType", imported only for type checkers).
+    if "." not in target and any(hasattr(importlib.import_module(m), target)
+                                 for m in _STDLIB_NAMESPACES):
+        return True
     # Inherited from outside (logging.Handler.handleError for PUBHandler, ...).
     module, cls = node.get("py:module"), node.get("py:class")
     for base in filter(None, [module and cls and module + "." + cls, module]):
@@ -111,6 +120,10 @@ def _quiet_missing_reference(app, domain, node):
             return True
     return None
 
+
+_STDLIB_NAMESPACES = ("builtins", "typing", "types", "collections.abc", "os", "socket",
+                      "asyncio", "threading", "logging", "enum", "concurrent.futures",
+                      "selectors", "weakref", "subprocess", "pathlib")
 
 # Words napoleon splits off a prose type ("None, or a MessageTracker when ...").
 _PROSE_WORDS = {"a", "an", "and", "as", "at", "by", "for", "if", "in", "is", "it", "of",
@@ -150,7 +163,10 @@ def _resolve_by_import(app, env, node, contnode):
     if not _documented:
         for name in list(domain.objects):
             obj = _lookup(name)
-            if obj is not None and id(obj) not in _documented:
+            # Only objects with an identity of their own (not cached ints or strings).
+            if isinstance(obj, (type(None), bool, int, float, str, bytes, tuple)):
+                continue
+            if id(obj) not in _documented:
                 _documented[id(obj)] = (name, obj)
     target = node["reftarget"].lstrip(".~")
     module, cls = node.get("py:module"), node.get("py:class")
