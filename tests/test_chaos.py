@@ -86,7 +86,6 @@ DROP_KINDS = {
                                                        # by another thread, then a signal
     # (no "split_multipart": since multipart is all or nothing, a split
     # message is a drop of an unknown kind, so the run fails)
-    "close_during_recv_multipart",                     # known gap (strict xfail below)
     "req_efsm_after_interrupt",                        # seen since 549d712, reported
 }
 
@@ -158,12 +157,11 @@ push.close(); ctx.term()
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.xfail(strict=True, reason="known gap found by the chaos run: a recv_multipart blocked on a "
-                                       "socket that another thread closes gets the first part, then "
-                                       "the next part's recv raises ENOTSOCK and the message is lost "
-                                       "(README: a message that arrives is returned); single parts are")
 def test_recv_multipart_blocked_when_another_thread_closes_returns_the_message():
-    """The chaos run counts these as drops of kind ``close_during_recv_multipart``."""
+    """A recv_multipart blocked on a socket that another thread closes returns
+    the whole message that arrives: every part is read inside one guarded C
+    call, and the close waits until that call leaves (it used to return the
+    first part, then fail on the next with ENOTSOCK, losing the message)."""
     proc = subprocess.run([sys.executable, "-c", CLOSE_DURING_RECV_MULTIPART, ROOT],
                           capture_output=True, text=True, cwd=ROOT, timeout=30)
     assert proc.stdout.strip() == "[[b'part1', b'part2']]", proc.stdout + proc.stderr

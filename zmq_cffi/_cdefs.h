@@ -289,13 +289,7 @@ unsigned long zmq_stopwatch_stop (void *watch_);
 #define ZMQCFFI_KEEP_LINGER ...
 typedef struct {
     void *socket;
-    char *buf;
-    size_t cap;
-    zmq_msg_t msg;
-    char *data;
-    size_t size;
-    int more;
-    int held;
+    void *home;
     int busy;
     int state;
     int owned;
@@ -307,26 +301,43 @@ typedef struct {
 } zmqcffi_slot_t;
 #define ZMQCFFI_EINUSE ...
 
-void zmqcffi_slot_release(zmqcffi_slot_t *slot);
 long long zmqcffi_slot_waited_ms(zmqcffi_slot_t *slot, int events);
 void zmqcffi_slot_note_option(zmqcffi_slot_t *slot, int option, int value);
 int zmqcffi_slot_close(zmqcffi_slot_t *slot, int linger);
 void zmqcffi_slot_stop(zmqcffi_slot_t *slot);
 
 int zmqcffi_send(zmqcffi_slot_t *slot, const char *buf, size_t len, int flags);
+#define ZMQCFFI_RX_CAP 8192
+#define ZMQCFFI_EAWAY ...
+typedef struct {
+    char buf[8192];
+    size_t size;
+    int more;
+    int held;
+    zmq_msg_t msg;
+    char *data;
+    zmq_msg_t *frame;
+    char *frame_data;
+    size_t frame_size;
+    int frame_more;
+    int nparts;
+    int parts_cap;
+    long *sizes;
+    char **datas;
+    zmq_msg_t **msgs;
+} zmqcffi_rx_t;
+zmqcffi_rx_t *zmqcffi_rx_here(void);
+void zmqcffi_rx_release(zmqcffi_rx_t *rx);
+zmq_msg_t *zmqcffi_rx_take_frame(zmqcffi_rx_t *rx);
+int zmqcffi_recv_parts(zmqcffi_slot_t *slot, int flags, int frames);
+zmq_msg_t *zmqcffi_rx_take_part(zmqcffi_rx_t *rx, int i);
 long zmqcffi_recv(zmqcffi_slot_t *slot, int flags);
 long zmqcffi_recv0(zmqcffi_slot_t *slot);
 long zmqcffi_recv_into(zmqcffi_slot_t *slot, void *buf, size_t len, int flags);
 
 zmq_msg_t *zmqcffi_msg_new(void);
 void zmqcffi_msg_free(zmq_msg_t *msg);
-typedef struct {
-    zmq_msg_t *msg;
-    char *data;
-    size_t size;
-    int more;
-} zmqcffi_frame_out_t;
-int zmqcffi_msg_recv_new(zmqcffi_slot_t *slot, int flags, zmqcffi_frame_out_t *out);
+int zmqcffi_msg_recv_new(zmqcffi_slot_t *slot, int flags);
 int zmqcffi_msg_send_copy(zmqcffi_slot_t *slot, zmq_msg_t *msg, int flags);
 int zmqcffi_msg_init_zerocopy(zmq_msg_t *msg, void *data, size_t size, uint64_t token);
 int zmqcffi_send_zerocopy(zmqcffi_slot_t *slot, void *data, size_t size, uint64_t token, int flags);

@@ -29,11 +29,11 @@
  * is inside a call on it aborts the process (a signaler assertion) or uses
  * freed memory; this guard is what prevents it.
  *
- * The slot also carries the copy buffer and the socket handle, so the common
- * receive is a one-argument call (cheapest for CPython's cffi: no argument
- * tuple).  Python allocates it with ffi.new (zeroed, so OPEN), in a
- * _SocketSlot shared by the Socket and its shadows: its memory lives until
- * the last of them is deallocated, after their __del__. */
+ * The slot carries the socket handle, so the common receive is a
+ * one-argument call (cheapest for CPython's cffi: no argument tuple).
+ * Python allocates it with ffi.new (zeroed, so OPEN), in a _SocketSlot
+ * shared by the Socket and its shadows: its memory lives until the last of
+ * them is deallocated, after their __del__. */
 
 enum {
     ZMQCFFI_SLOT_OPEN = 0,
@@ -45,13 +45,7 @@ enum {
 
 typedef struct {
     void *socket;
-    char *buf;
-    size_t cap;
-    zmq_msg_t msg;
-    char *data;
-    size_t size;
-    int more;
-    int held;
+    void *home;   /* the zmqcffi_rx_t of the thread that made the Socket (see below) */
     int busy;     /* threads inside a libzmq call on this socket */
     int state;    /* ZMQCFFI_SLOT_* */
     int owned;    /* zmq_close the socket when closing (0: a shadow) */
@@ -103,16 +97,6 @@ static void zmqcffi_slot_note_option(zmqcffi_slot_t *slot, int option, int value
         slot->timed &= ~events;
 }
 
-static void zmqcffi_slot_release(zmqcffi_slot_t *slot)
-{
-    if (slot->held) {
-        zmq_msg_close(&slot->msg);
-        slot->held = 0;
-        slot->data = NULL;
-        slot->size = 0;
-    }
-}
-
 /* Whoever moves the slot from CLOSING to CLOSED closes the libzmq socket. */
 static void zmqcffi_slot_finish_close(zmqcffi_slot_t *slot)
 {
@@ -151,7 +135,7 @@ static void zmqcffi_slot_leave(zmqcffi_slot_t *slot)
  *
  * One thread at a time: libzmq sockets are not thread-safe, and a second
  * thread inside a call on the same socket corrupts it or aborts the process
- * (two receives also share slot->msg).  The thread that raises busy from 0
+ * (two receives also share its receive state).  The thread that raises busy from 0
  * becomes the owner; any other thread that finds busy > 0 is refused with
  * ZMQCFFI_EINUSE (it never touches libzmq).  The owner may enter again (a
  * socket listed twice in one poll, proxy(s, s)).  The owner clears owner
@@ -273,36 +257,164 @@ static int zmqcffi_send(zmqcffi_slot_t *slot, const char *buf, size_t len, int f
     return rc;
 }
 
-/* Receive one message part.  A part of at most slot->cap bytes is copied into
- * slot->buf and released at once; a larger one stays held in the slot
- * (slot->data valid) for Python to copy out, then release with
- * zmqcffi_slot_release.  Returns the part's size, or -errno. */
+/* ---- heap messages owned by Python Frames ------------------------------ */
+
+static zmq_msg_t *zmqcffi_msg_new(void)
+{
+    zmq_msg_t *msg = (zmq_msg_t *)malloc(sizeof(zmq_msg_t));
+    if (msg != NULL)
+        zmq_msg_init(msg);
+    return msg;
+}
+
+/* The ffi.gc destructor of a Frame's message: C only, safe from any GC. */
+static void zmqcffi_msg_free(zmq_msg_t *msg)
+{
+    if (msg != NULL) {
+        zmq_msg_close(msg);
+        free(msg);
+    }
+}
+
+/* ---- where received data goes: one area per thread --------------------
+ * A receive leaves its result (a small part's bytes, a large part's held
+ * message, a frame, a multipart message) in the receiving thread's
+ * zmqcffi_rx_t, for Python to read right after the call returns.  Per
+ * thread, not per socket: two threads taking turns on one socket can never
+ * read each other's message (the guard only covers the C call, not the
+ * Python code after it), and a socket costs no receive buffer of its own.
+ *
+ * The area is allocated on a thread's first receive and freed, with any
+ * message it still holds, when the thread exits.  slot->home is the area of
+ * the thread that made the Socket: Python keeps a view of it.  A receive
+ * returns its ordinary result only when the caller's area is slot->home;
+ * any other thread gets -ZMQCFFI_EAWAY and Python reads the caller's own
+ * area (zmqcffi_rx_here).  So the view is read only when the memory at its
+ * address is the calling thread's live area, even after the home thread has
+ * exited and another thread's area took its address. */
+
+#define ZMQCFFI_RX_CAP 8192
+#define ZMQCFFI_EAWAY (ZMQ_HAUSNUMERO + 901)
+
+typedef struct {
+    char buf[ZMQCFFI_RX_CAP];  /* a small part's bytes; a multipart's small parts, in order */
+    size_t size;        /* recv: the part's size */
+    int more;           /* recv: the part's MORE flag */
+    int held;           /* recv: msg holds a part larger than buf */
+    zmq_msg_t msg;
+    char *data;         /* recv: the held part's bytes */
+    /* recv(copy=False): a heap message for a Frame to own */
+    zmq_msg_t *frame;
+    char *frame_data;
+    size_t frame_size;
+    int frame_more;
+    /* recv_multipart: nparts parts; sizes[i] >= 0: copied into buf after the
+     * previous copied parts; < 0: held in msgs[i] (its size is -sizes[i]-1,
+     * its bytes at datas[i]).  Frames: every part is in msgs[i]. */
+    int nparts;
+    int parts_cap;
+    long *sizes;
+    char **datas;
+    zmq_msg_t **msgs;
+} zmqcffi_rx_t;
+
+static pthread_key_t rx_key;
+static pthread_once_t rx_key_once = PTHREAD_ONCE_INIT;
+static __thread zmqcffi_rx_t *rx_mine = NULL;
+
+/* Free what a multipart receive left that Python did not take. */
+static void zmqcffi_rx_release_parts(zmqcffi_rx_t *rx)
+{
+    int i;
+    for (i = 0; i < rx->nparts; i++)
+        if (rx->msgs[i] != NULL) {
+            zmqcffi_msg_free(rx->msgs[i]);
+            rx->msgs[i] = NULL;
+        }
+    rx->nparts = 0;
+}
+
+/* Let go of any message the area still holds. */
+static void zmqcffi_rx_release(zmqcffi_rx_t *rx)
+{
+    if (rx->held) {
+        zmq_msg_close(&rx->msg);
+        rx->held = 0;
+        rx->data = NULL;
+    }
+    if (rx->frame != NULL) {  /* a frame Python never took (interrupted) */
+        zmqcffi_msg_free(rx->frame);
+        rx->frame = NULL;
+    }
+    if (rx->nparts)
+        zmqcffi_rx_release_parts(rx);
+}
+
+static void zmqcffi_rx_destroy(void *area)
+{
+    zmqcffi_rx_t *rx = (zmqcffi_rx_t *)area;
+    zmqcffi_rx_release(rx);
+    free(rx->sizes);
+    free(rx->datas);
+    free(rx->msgs);
+    free(rx);
+}
+
+static void zmqcffi_rx_make_key(void)
+{
+    pthread_key_create(&rx_key, zmqcffi_rx_destroy);
+}
+
+/* The calling thread's area (made on first use), or NULL if out of memory. */
+static zmqcffi_rx_t *zmqcffi_rx_here(void)
+{
+    zmqcffi_rx_t *rx = rx_mine;
+    if (rx != NULL)
+        return rx;
+    pthread_once(&rx_key_once, zmqcffi_rx_make_key);
+    rx = (zmqcffi_rx_t *)calloc(1, sizeof(zmqcffi_rx_t));
+    if (rx == NULL)
+        return NULL;
+    pthread_setspecific(rx_key, rx);  /* frees it when the thread exits */
+    rx_mine = rx;
+    return rx;
+}
+
+/* Receive one message part.  A part of at most ZMQCFFI_RX_CAP bytes is
+ * copied into the area's buf and released at once; a larger one stays held
+ * (rx->data valid) for Python to copy out, then release with
+ * zmqcffi_rx_release.  Returns the part's size (also in rx->size),
+ * -ZMQCFFI_EAWAY (received, into another area than slot->home), or -errno. */
 static long zmqcffi_recv(zmqcffi_slot_t *slot, int flags)
 {
     long rc;
     size_t size;
     int zflags;
+    zmqcffi_rx_t *rx = zmqcffi_rx_here();
+    if (rx == NULL)
+        return -ENOMEM;
     ZMQCFFI_ENTER(slot);
     ZMQCFFI_STAMP(slot, flags, ZMQ_POLLIN);
-    zmqcffi_slot_release(slot);
+    if (rx->held | rx->nparts)
+        zmqcffi_rx_release(rx);
     zflags = zmqcffi_rx_begin(slot, flags);
-    zmq_msg_init(&slot->msg);
-    if (zmq_msg_recv(&slot->msg, slot->socket, zflags) < 0) {
+    zmq_msg_init(&rx->msg);
+    if (zmq_msg_recv(&rx->msg, slot->socket, zflags) < 0) {
         rc = -zmq_errno();
-        zmq_msg_close(&slot->msg);
+        zmq_msg_close(&rx->msg);
     } else {
-        size = zmq_msg_size(&slot->msg);
-        slot->more = zmq_msg_more(&slot->msg);
-        zmqcffi_rx_end(slot, flags, slot->more);
-        if (size <= slot->cap) {
-            memcpy(slot->buf, zmq_msg_data(&slot->msg), size);
-            zmq_msg_close(&slot->msg);
+        size = zmq_msg_size(&rx->msg);
+        rx->more = zmq_msg_more(&rx->msg);
+        rx->size = size;
+        zmqcffi_rx_end(slot, flags, rx->more);
+        if (size <= ZMQCFFI_RX_CAP) {
+            memcpy(rx->buf, zmq_msg_data(&rx->msg), size);
+            zmq_msg_close(&rx->msg);
         } else {
-            slot->held = 1;
-            slot->data = (char *)zmq_msg_data(&slot->msg);
-            slot->size = size;
+            rx->held = 1;
+            rx->data = (char *)zmq_msg_data(&rx->msg);
         }
-        rc = (long)size;
+        rc = (void *)rx == slot->home ? (long)size : -ZMQCFFI_EAWAY;
     }
     zmqcffi_slot_leave(slot);
     return rc;
@@ -327,41 +439,20 @@ static long zmqcffi_recv_into(zmqcffi_slot_t *slot, void *buf, size_t len, int f
     return rc;
 }
 
-/* ---- heap messages owned by Python Frames ------------------------------ */
-
-static zmq_msg_t *zmqcffi_msg_new(void)
-{
-    zmq_msg_t *msg = (zmq_msg_t *)malloc(sizeof(zmq_msg_t));
-    if (msg != NULL)
-        zmq_msg_init(msg);
-    return msg;
-}
-
-/* The ffi.gc destructor of a Frame's message: C only, safe from any GC. */
-static void zmqcffi_msg_free(zmq_msg_t *msg)
-{
-    if (msg != NULL) {
-        zmq_msg_close(msg);
-        free(msg);
-    }
-}
-
-/* What a received frame hands to Python in one go. */
-typedef struct {
-    zmq_msg_t *msg;
-    char *data;
-    size_t size;
-    int more;
-} zmqcffi_frame_out_t;
-
-/* Receive one frame into a new heap message, handed over in out->msg. */
-static int zmqcffi_msg_recv_new(zmqcffi_slot_t *slot, int flags, zmqcffi_frame_out_t *out)
+/* Receive one frame into a new heap message, left in the area (rx->frame,
+ * with its data, size and more) for Python to take.  0 (into slot->home),
+ * -ZMQCFFI_EAWAY (into another thread's area), or -errno. */
+static int zmqcffi_msg_recv_new(zmqcffi_slot_t *slot, int flags)
 {
     int err;
     zmq_msg_t *msg;
-    out->msg = NULL;
+    zmqcffi_rx_t *rx = zmqcffi_rx_here();
+    if (rx == NULL)
+        return -ENOMEM;
     ZMQCFFI_ENTER(slot);
     ZMQCFFI_STAMP(slot, flags, ZMQ_POLLIN);
+    if (rx->frame != NULL || rx->held | rx->nparts)
+        zmqcffi_rx_release(rx);
     msg = zmqcffi_msg_new();
     if (msg == NULL) {
         zmqcffi_slot_leave(slot);
@@ -374,12 +465,127 @@ static int zmqcffi_msg_recv_new(zmqcffi_slot_t *slot, int flags, zmqcffi_frame_o
         return -err;
     }
     zmqcffi_rx_end(slot, flags, zmq_msg_more(msg));
+    rx->frame = msg;
+    rx->frame_data = (char *)zmq_msg_data(msg);
+    rx->frame_size = zmq_msg_size(msg);
+    rx->frame_more = zmq_msg_more(msg);
+    err = (void *)rx == slot->home ? 0 : -ZMQCFFI_EAWAY;
     zmqcffi_slot_leave(slot);
-    out->msg = msg;
-    out->data = (char *)zmq_msg_data(msg);
-    out->size = zmq_msg_size(msg);
-    out->more = zmq_msg_more(msg);
+    return err;
+}
+
+/* Hand the received frame's message over to Python (which owns it from now
+ * on); NULL if there is none. */
+static zmq_msg_t *zmqcffi_rx_take_frame(zmqcffi_rx_t *rx)
+{
+    zmq_msg_t *msg = rx->frame;
+    rx->frame = NULL;
+    return msg;
+}
+
+/* Room for n parts in the area's part arrays; 0 or -ENOMEM. */
+static int zmqcffi_rx_reserve(zmqcffi_rx_t *rx, int n)
+{
+    int cap = rx->parts_cap ? rx->parts_cap : 8;
+    long *sizes;
+    char **datas;
+    zmq_msg_t **msgs;
+    if (n <= rx->parts_cap)
+        return 0;
+    while (cap < n)
+        cap *= 2;
+    sizes = (long *)realloc(rx->sizes, cap * sizeof(long));
+    if (sizes != NULL)
+        rx->sizes = sizes;
+    datas = (char **)realloc(rx->datas, cap * sizeof(char *));
+    if (datas != NULL)
+        rx->datas = datas;
+    msgs = (zmq_msg_t **)realloc(rx->msgs, cap * sizeof(zmq_msg_t *));
+    if (msgs != NULL)
+        rx->msgs = msgs;
+    if (sizes == NULL || datas == NULL || msgs == NULL)
+        return -ENOMEM;
+    rx->parts_cap = cap;
     return 0;
+}
+
+/* recv_multipart in one call: the whole message, or nothing.
+ *
+ * Every part is received inside one guarded call, so nothing can come
+ * between two parts: not a signal handler that raises, not a cancellation,
+ * not another thread, not a close() from another thread (deferred until
+ * this call leaves, with the message read).  Once the first part has
+ * arrived the others are queued too, so later parts never block, and an
+ * EINTR on one of them (a signal while libzmq processes commands) is
+ * retried.  frames: every part stays in a heap message (msgs[i]) for a
+ * Frame to take; else parts that fit are copied into buf one after the
+ * other and larger ones are held.  The number of parts (into slot->home),
+ * -ZMQCFFI_EAWAY (received into another thread's area, nparts parts), or
+ * -errno. */
+static int zmqcffi_recv_parts(zmqcffi_slot_t *slot, int flags, int frames)
+{
+    int rc = 0, n = 0, more = 1;
+    size_t used = 0, size;
+    zmq_msg_t *msg;
+    zmqcffi_rx_t *rx = zmqcffi_rx_here();
+    if (rx == NULL)
+        return -ENOMEM;
+    ZMQCFFI_ENTER(slot);
+    ZMQCFFI_STAMP(slot, flags, ZMQ_POLLIN);
+    if (rx->frame != NULL || rx->held | rx->nparts)
+        zmqcffi_rx_release(rx);
+    flags = zmqcffi_rx_begin(slot, flags | ZMQCFFI_MP_FIRST);
+    while (more) {
+        if (zmqcffi_rx_reserve(rx, n + 1) < 0 || (msg = zmqcffi_msg_new()) == NULL) {
+            rc = -ENOMEM;
+            break;
+        }
+        do
+            rc = zmq_msg_recv(msg, slot->socket, n ? ZMQ_DONTWAIT : flags);
+        while (rc < 0 && n > 0 && zmq_errno() == EINTR);
+        if (rc < 0) {
+            rc = -zmq_errno();
+            zmqcffi_msg_free(msg);
+            break;
+        }
+        more = zmq_msg_more(msg);
+        size = zmq_msg_size(msg);
+        if (!frames && size <= ZMQCFFI_RX_CAP - used) {
+            memcpy(rx->buf + used, zmq_msg_data(msg), size);
+            used += size;
+            zmqcffi_msg_free(msg);
+            rx->sizes[n] = (long)size;
+            rx->datas[n] = NULL;
+            rx->msgs[n] = NULL;
+        } else {
+            rx->sizes[n] = frames ? (long)size : -(long)size - 1;
+            rx->datas[n] = (char *)zmq_msg_data(msg);
+            rx->msgs[n] = msg;
+        }
+        rx->nparts = ++n;
+        rc = 0;
+    }
+    if (rc < 0 && n > 0) {
+        /* Only out of memory gets here after a first part: that message is
+         * lost, and the next recv_multipart discards what is left of it. */
+        slot->rx_partial = 1;
+        zmqcffi_rx_release_parts(rx);
+    }
+    if (rc == 0)
+        rc = (void *)rx == slot->home ? n : -ZMQCFFI_EAWAY;
+    zmqcffi_slot_leave(slot);
+    return rc;
+}
+
+/* Hand part i's heap message over to Python (a Frame owns it from now on). */
+static zmq_msg_t *zmqcffi_rx_take_part(zmqcffi_rx_t *rx, int i)
+{
+    zmq_msg_t *msg = NULL;
+    if (i >= 0 && i < rx->nparts) {
+        msg = rx->msgs[i];
+        rx->msgs[i] = NULL;
+    }
+    return msg;
 }
 
 /* Send a Frame's message by reference (libzmq shares the content), leaving

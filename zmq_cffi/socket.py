@@ -41,6 +41,9 @@ __all__ = ["Socket", "SyncSocket"]
 _send = lib.zmqcffi_send
 _recv = lib.zmqcffi_recv
 _recv0 = lib.zmqcffi_recv0
+_recv_parts = lib.zmqcffi_recv_parts
+_rx_here = lib.zmqcffi_rx_here
+_take_part = lib.zmqcffi_rx_take_part
 _unpack = ffi.unpack
 _from_buffer = ffi.from_buffer
 _send_parts4 = lib.zmqcffi_send_parts4
@@ -49,18 +52,18 @@ _EINTR = lib.EINTR
 _EAGAIN = lib.EAGAIN
 _ENOTSOCK = lib.ENOTSOCK
 _SNDMORE = lib.ZMQ_SNDMORE
-_MP_FIRST = lib.ZMQCFFI_MP_FIRST
-_MP_NEXT = lib.ZMQCFFI_MP_NEXT
+_EAWAY = lib.ZMQCFFI_EAWAY
 _NOBLOCK = lib.ZMQ_DONTWAIT
 _POLLIN = lib.ZMQ_POLLIN
 _POLLOUT = lib.ZMQ_POLLOUT
 _EVENTS_OPTION = lib.ZMQ_EVENTS
 _INT_SIZE = ffi.sizeof("int")
-# A part up to this size is received into the socket's own buffer and sliced
-# out; a larger one is copied out of libzmq's message held in the slot, which
-# is released right after (over inproc it may be a sender's zero-copy buffer,
-# whose tracker must not wait for this socket's next recv).
-_RX_CAP = 8192
+# A part up to this size is received into the thread's receive area (see
+# zmqcffi_rx_t in _helpers.c) and sliced out; a larger one is copied out of
+# libzmq's message held there, which is released right after (over inproc it
+# may be a sender's zero-copy buffer, whose tracker must not wait for this
+# thread's next recv).
+_RX_CAP = lib.ZMQCFFI_RX_CAP
 _KEEP_LINGER = lib.ZMQCFFI_KEEP_LINGER
 _SLOT_CLOSING = lib.ZMQCFFI_SLOT_CLOSING
 _BIND, _CONNECT, _UNBIND, _DISCONNECT = 0, 1, 2, 3
@@ -84,40 +87,41 @@ def _as_addr(addr: Union[str, bytes]) -> bytes:
 
 
 class _SocketSlot:
-    """The C slot of one libzmq socket and its receive buffer.
+    """The C slot of one libzmq socket.
 
     Shared by every zmq_cffi wrapper of that socket (the Socket that created
     it and its shadows), so that closing the socket is seen by all of them: a
     shadow's calls then fail with ENOTSOCK in C instead of reaching a freed
-    libzmq socket.  A part still held in the slot is released when the last
-    wrapper is gone (a thread inside a call holds its wrapper, so no call is
-    in progress then).
+    libzmq socket.
+
+    ``home`` is the receive area of the thread that made it, and ``rx_view``
+    a view of that area's buffer: C reports a receive as done *there* only
+    when the calling thread is the one whose area lives at that address
+    (see zmqcffi_rx_t), so reading them then is always safe.
     """
 
-    __slots__ = ("c", "rx_buf", "rx_view", "context", "socket_type")
+    __slots__ = ("c", "home", "rx_view", "context", "socket_type")
 
     def __init__(self, handle: Any, owned: bool, context: Optional[Context] = None) -> None:
         # Owned by ffi.new, not ffi.gc: cffi runs ffi.gc destructors as
         # finalizers, so in cyclic garbage the slot could go before a
         # Socket's __del__ closes the socket through it.
         slot = ffi.new("zmqcffi_slot_t *")  # zeroed: state OPEN, busy 0
-        rx_buf = ffi.new("char[]", _RX_CAP)
+        home = _rx_here()
+        if home == ffi.NULL:
+            raise MemoryError("no memory for this thread's receive area")
         slot.socket = handle
-        slot.buf = rx_buf
-        slot.cap = _RX_CAP
+        slot.home = home
         slot.owned = 1 if owned else 0
         slot.linger = _KEEP_LINGER
         self.c = slot
-        self.rx_buf = rx_buf  # owns the memory slot.buf points to
-        self.rx_view = ffi.buffer(rx_buf)
+        self.home = home
+        self.rx_view = ffi.buffer(home.buf, _RX_CAP)
         self.context = context  # of the Socket that created the libzmq socket
         # Known to the Socket that made it: a shadow sharing this slot takes
         # it from here instead of asking libzmq, which another thread may be
         # using right now (the guard would refuse the call).
         self.socket_type = -1
-
-    def __del__(self) -> None:
-        lib.zmqcffi_slot_release(self.c)
 
 
 def _address_of(handle: Any) -> int:
@@ -218,8 +222,8 @@ class Socket(Generic[_ReturnT]):
     _slot_holder: _SocketSlot
     _shares_slot: bool
     _rx_view: Any
+    _home: Any
     _scratch: Optional[_options.OptionScratch]
-    _frame_out: Any
     _poll_arrays: Any
     _disowned: Optional[str]
     _monitor_socket: Optional["Socket"]
@@ -279,8 +283,8 @@ class Socket(Generic[_ReturnT]):
         setattr_(self, "_shares_slot", shared is not None)
         setattr_(self, "_slot", holder.c)
         setattr_(self, "_rx_view", holder.rx_view)
+        setattr_(self, "_home", holder.home)
         setattr_(self, "_scratch", None)
-        setattr_(self, "_frame_out", ffi.new("zmqcffi_frame_out_t *"))
         setattr_(self, "_poll_arrays", None)
         setattr_(self, "_disowned", None)
         setattr_(self, "_monitor_socket", None)
@@ -914,28 +918,39 @@ class Socket(Generic[_ReturnT]):
         return self._recv_frame(flags)
 
     def _recv_slow(self, n: int, flags: int) -> bytes:
-        """A copying recv that failed, or whose part is held in the rx slot."""
+        """A copying recv that failed, that another thread than the socket's
+        home made, or whose part is held in the receive area."""
         if n == -_EINTR:
             slot = self._slot
             n = self._after_signal(lambda f: _recv(slot, f), flags, _POLLIN)
-        if n < 0:
+        if n >= 0:
+            rx = self._home
+        elif n == -_EAWAY:  # in this thread's own area
+            rx = _rx_here()
+            n = rx.size
+            if n <= _RX_CAP:
+                return ffi.buffer(rx.buf, n)[:]
+        else:
             self._raise(n)
         if n <= _RX_CAP:
             return self._rx_view[:n]
-        slot = self._slot
-        data = _unpack(slot.data, n)
-        lib.zmqcffi_slot_release(slot)
+        data = _unpack(rx.data, n)
+        lib.zmqcffi_rx_release(rx)
         return data
 
     def _recv_frame(self, flags: int) -> Frame:
-        out = self._frame_out
         slot = self._slot
-        rc = lib.zmqcffi_msg_recv_new(slot, flags, out)
+        rc = lib.zmqcffi_msg_recv_new(slot, flags)
         if rc == -_EINTR:
-            rc = self._after_signal(lambda f: lib.zmqcffi_msg_recv_new(slot, f, out), flags, _POLLIN)
-        if rc:
+            rc = self._after_signal(lambda f: lib.zmqcffi_msg_recv_new(slot, f), flags, _POLLIN)
+        if rc == 0:
+            rx = self._home
+        elif rc == -_EAWAY:
+            rx = _rx_here()
+        else:
             self._raise(rc)
-        return Frame._from_msg(out.msg, out.data, out.size, out.more)
+        return Frame._from_msg(lib.zmqcffi_rx_take_frame(rx), rx.frame_data, rx.frame_size,
+                               rx.frame_more)
 
     def recv_into(self, buffer: Any, *, nbytes: int = 0, flags: int = 0) -> int:
         """Receive one part into a writable buffer, without an intermediate copy.
@@ -1000,21 +1015,46 @@ class Socket(Generic[_ReturnT]):
         -------
         list of bytes or of Frame
         """
-        # The marks let C discard the rest of a message whose receipt was
-        # interrupted between parts (see zmqcffi_rx_begin): never a message
-        # that starts in the middle of another.
-        first = flags | _MP_FIRST
-        nxt = flags | _MP_NEXT
-        if copy:
-            slot = self._slot
-            parts = [self.recv(first)]
-            while slot.more:
-                parts.append(self.recv(nxt))
-            return parts
-        frames = [self._recv_frame(first)]
-        while frames[-1].more:
-            frames.append(self._recv_frame(nxt))
-        return frames
+        # One C call receives every part (zmqcffi_recv_parts): nothing can
+        # come between two parts, so the message is whole or not received.
+        want_frames = 0 if copy else 1
+        slot = self._slot
+        n = _recv_parts(slot, flags, want_frames)
+        if n > 0:
+            rx = self._home
+            view = self._rx_view
+        else:
+            if n == -_EINTR:
+                n = self._after_signal(lambda f: _recv_parts(slot, f, want_frames), flags, _POLLIN)
+            if n > 0:
+                rx = self._home
+                view = self._rx_view
+            elif n == -_EAWAY:  # in this thread's own area
+                rx = _rx_here()
+                n = rx.nparts
+                view = ffi.buffer(rx.buf, _RX_CAP)
+            else:
+                self._raise(n)
+        sizes = _unpack(rx.sizes, n)
+        if not copy:
+            datas = _unpack(rx.datas, n)
+            last = n - 1
+            return [Frame._from_msg(_take_part(rx, i), datas[i], sizes[i], i < last)
+                    for i in range(n)]
+        parts = []
+        start = 0
+        held = False
+        for i, size in enumerate(sizes):
+            if size >= 0:
+                end = start + size
+                parts.append(view[start:end])
+                start = end
+            else:  # a large part, held in its message
+                parts.append(_unpack(rx.datas[i], -size - 1))
+                held = True
+        if held:
+            lib.zmqcffi_rx_release(rx)
+        return parts
 
     def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> str:
         """Receive a str, as sent by send_string."""
