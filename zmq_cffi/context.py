@@ -187,6 +187,8 @@ class Context(Generic[_SocketT]):
         linger : int, optional
             LINGER (ms) to close the sockets with; by default each keeps its own.
 
+        Notes
+        -----
         A socket that another thread is using right now (blocked in recv,
         send, poll or a proxy) is closed by that thread as soon as its call
         returns: term() wakes the call, which raises ContextTerminated.  So
