@@ -211,3 +211,30 @@ def test_an_untracked_frame_is_refused_before_anything_is_pinned(pair):
         _zero_copy.collect()
         assert len(_zero_copy) == held_before  # nothing kept alive for a message never sent
     assert b.poll(100) == 0
+
+
+@pytest.mark.parametrize("copy", [True, False])
+def test_recv_multipart_after_reading_parts_by_hand_returns_the_rest(pair, copy):
+    # As in pyzmq: recv() may take a message's first parts one by one; a
+    # recv_multipart then returns the rest of that message, and the next
+    # recv_multipart the next whole message.
+    a, b = pair
+    a.send_multipart([b"one", b"two", b"three"])
+    a.send_multipart([b"next", b"message"])
+    assert b.recv() == b"one"
+    assert b.getsockopt(zmq.RCVMORE) == 1
+    assert [bytes(p) for p in b.recv_multipart(copy=copy)] == [b"two", b"three"]
+    assert [bytes(p) for p in b.recv_multipart(copy=copy)] == [b"next", b"message"]
+
+
+@pytest.mark.parametrize("copy", [True, False])
+def test_recv_multipart_of_many_and_large_parts(pair, copy):
+    # More parts than the receive area's first allocation, and parts both
+    # under and over its 8 KiB buffer (copied in place, or held and copied out).
+    a, b = pair
+    parts = [(b"%d:" % i) * (1 + (i * 997) % 4000) for i in range(40)]
+    a.send_multipart(parts)
+    got = b.recv_multipart(copy=copy)
+    assert [bytes(p) for p in got] == parts
+    if not copy:
+        assert [f.more for f in got] == [True] * 39 + [False]
