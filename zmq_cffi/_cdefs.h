@@ -332,6 +332,7 @@ zmq_msg_t *zmqcffi_rx_take_frame(zmqcffi_rx_t *rx);
 int zmqcffi_recv_parts(zmqcffi_slot_t *slot, int flags, int frames);
 zmq_msg_t *zmqcffi_rx_take_part(zmqcffi_rx_t *rx, int i);
 long zmqcffi_recv(zmqcffi_slot_t *slot, int flags);
+void zmqcffi_set_wakeup_fd(int fd);
 long zmqcffi_recv0(zmqcffi_slot_t *slot);
 long zmqcffi_recv_into(zmqcffi_slot_t *slot, void *buf, size_t len, int flags);
 

@@ -10,6 +10,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, Type, TypeVar, Union
 
 from zmq_cffi._ffi import ffi, lib
+from zmq_cffi._wakeup import install_signal_wakeup
 from zmq_cffi.constants import ContextOption, SocketOption
 from zmq_cffi.error import ContextTerminated, ZMQError, error_for
 from zmq_cffi.utils.interop import shadow_address
@@ -103,6 +104,7 @@ class Context(Generic[_SocketT]):
         object.__setattr__(self, "_terminating", False)
         object.__setattr__(self, "_closed", False)
         _live_contexts.add(self)
+        install_signal_wakeup()
         if not is_shadow and io_threads != 1:
             self.set(ContextOption.IO_THREADS, io_threads)
 

@@ -8,6 +8,9 @@ from zmq_cffi.error import ZMQError, error_for, strerror
 __all__ = ["Poller", "select", "zmq_poll"]
 
 _EINTR = lib.EINTR
+# After a signal, a blocking wait goes on in slices this long (milliseconds):
+# see poll_items and Socket._after_signal.
+SIGNAL_SLICE_MS = 50
 _ENOTSOCK = lib.ENOTSOCK
 _poll = lib.zmqcffi_poll
 POLLIN = lib.ZMQ_POLLIN
@@ -42,19 +45,27 @@ def poll_items(items: Any, slots: Any, n: int, timeout: Optional[float]) -> int:
     if n == 0 and ms < 0:
         # Nothing can ever become ready (and libzmq would sleep ~71 minutes).
         return 0
-    if ms <= 0:
-        rc = _poll(items, slots, n, ms)
-        while rc == -_EINTR:
-            # The signal's Python handler ran before this line and did not raise.
-            rc = _poll(items, slots, n, ms)
-        return rc
-    deadline = _monotonic() + ms / 1000.0
+    deadline = _monotonic() + ms / 1000.0 if ms > 0 else 0.0
     rc = _poll(items, slots, n, ms)
-    while rc == -_EINTR:
-        # After the handler: wait only for what is left of the timeout.
-        left_ms = int((deadline - _monotonic()) * 1000.0 + 0.999)
-        rc = _poll(items, slots, n, max(left_ms, 0))
-    return rc
+    if rc != -_EINTR:
+        return rc
+    # A signal interrupted the wait, and its Python handler did not raise, or
+    # has not run yet (PyPy may run it a few bytecodes later than CPython).
+    # Wait for what is left of the timeout in slices, so that a late handler
+    # still runs (and may raise) within a slice rather than after the wait.
+    while True:
+        if ms < 0:
+            slice_ms = SIGNAL_SLICE_MS
+        elif ms == 0:
+            slice_ms = 0
+        else:
+            left_ms = int((deadline - _monotonic()) * 1000.0 + 0.999)
+            slice_ms = min(max(left_ms, 0), SIGNAL_SLICE_MS)
+        rc = _poll(items, slots, n, slice_ms)
+        if rc == -_EINTR:
+            continue
+        if rc != 0 or ms == 0 or (ms > 0 and _monotonic() >= deadline):
+            return rc
 
 
 def _raise_poll_error(rc: int, targets: List[Any], socket_class: Type[Any]) -> None:

@@ -35,6 +35,7 @@ from zmq_cffi.constants import (
 from zmq_cffi.context import Context, declared_attribute
 from zmq_cffi.error import ZMQBindError, ZMQError, ZMQVersionError, error_for, strerror
 from zmq_cffi.frame import _FINISHED_TRACKER, Frame, MessageTracker, _zero_copy
+from zmq_cffi.poll import SIGNAL_SLICE_MS as _SIGNAL_SLICE_MS
 from zmq_cffi.poll import poll_items, shadow_closes
 from zmq_cffi.utils import jsonapi
 from zmq_cffi.utils.interop import shadow_address
@@ -720,37 +721,45 @@ class Socket(Generic[_ReturnT]):
     def _after_signal(self, call: Callable[[int], int], flags: int, events: int) -> int:
         """Make ``call(flags)`` again after a signal interrupted it.
 
-        Python has run the signal's handler by now, and it did not raise.  A
-        blocking call with a timeout (RCVTIMEO for ``events`` POLLIN, SNDTIMEO
-        for POLLOUT) keeps its deadline, counted from the start of the call,
-        however many signals come (pyzmq restarts the full timeout on each,
-        so a periodic signal can make it wait for ever): it polls for the
-        rest of the time and makes the call without blocking.
+        The signal's handler did not raise (or has not run yet: PyPy may run
+        it a few bytecodes later than CPython).  A blocking call with a
+        timeout (RCVTIMEO for ``events`` POLLIN, SNDTIMEO for POLLOUT) keeps
+        its deadline, counted from the start of the call, however many
+        signals come (pyzmq restarts the full timeout on each, so a periodic
+        signal can make it wait for ever).  The wait goes on in slices of at
+        most ``_SIGNAL_SLICE_MS``, each a poll followed by the call without
+        blocking, so a handler that runs late still runs (and may raise)
+        within a slice, not after the whole wait.
 
         Returns
         -------
         int
             The call's result: >= 0, or -errno (-EAGAIN when the time is up).
         """
-        option: Literal[SocketOption.RCVTIMEO, SocketOption.SNDTIMEO] = (
-            SocketOption.RCVTIMEO if events == _POLLIN else SocketOption.SNDTIMEO)
-        timeout = -1 if flags & _NOBLOCK else self.get(option)
-        if timeout < 0:
+        if flags & _NOBLOCK:
             rc = call(flags)
             while rc == -_EINTR:
                 rc = call(flags)
             return rc
-        # The slot knows when the interrupted call began, unless the timeout
-        # was set outside zmq_cffi (then it counts from the signal).
-        waited_ms = lib.zmqcffi_slot_waited_ms(self._slot, events)
-        deadline = _monotonic() + (timeout - max(waited_ms, 0)) / 1000.0
+        option: Literal[SocketOption.RCVTIMEO, SocketOption.SNDTIMEO] = (
+            SocketOption.RCVTIMEO if events == _POLLIN else SocketOption.SNDTIMEO)
+        timeout = self.get(option)
+        deadline = None
+        if timeout >= 0:
+            # The slot knows when the interrupted call began, unless the timeout
+            # was set outside zmq_cffi (then it counts from the signal).
+            waited_ms = lib.zmqcffi_slot_waited_ms(self._slot, events)
+            deadline = _monotonic() + (timeout - max(waited_ms, 0)) / 1000.0
         while True:
-            left_ms = max(int((deadline - _monotonic()) * 1000.0 + 0.999), 0)
-            if not self.poll(left_ms, events):
+            left_ms = _SIGNAL_SLICE_MS
+            if deadline is not None:
+                left_ms = min(max(int((deadline - _monotonic()) * 1000.0 + 0.999), 0), left_ms)
+            if self.poll(left_ms, events):
+                rc = call(flags | _NOBLOCK)
+                if rc != -_EAGAIN and rc != -_EINTR:
+                    return rc
+            if deadline is not None and _monotonic() >= deadline:
                 return -_EAGAIN
-            rc = call(flags | _NOBLOCK)
-            if rc != -_EAGAIN or _monotonic() >= deadline:
-                return rc
 
     def _send_other(self, data: Any, flags: int, copy: bool, track: bool,
                     routing_id: Optional[int], group: Optional[str]) -> Optional[MessageTracker]:
