@@ -77,7 +77,7 @@ nitpick_ignore_regex = [
      r"InterruptedError|BufferError|PathLike|IntEnum|IntFlag|Enum|Logger|Handler|"
      r"LogRecord|Thread|Process|Event|Lock|buffer|bytes-like|file-like|optional|"
      r"default|iterable|sequence|mapping|function|coroutine|awaitable|module|path|"
-     r"array|ndarray)"),
+     r"array|ndarray|Buffer|Literal|TypeAlias|Self|ParamSpec|Concatenate)"),
 ]
 
 

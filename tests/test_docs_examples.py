@@ -65,8 +65,8 @@ def _code_blocks(path):
             body.append(lines[i])
             i += 1
         text = "\n".join(body).strip("\n")
-        depth = min((len(l) - len(l.lstrip()) for l in body if l.strip()), default=0)
-        code = "\n".join(l[depth:] for l in text.splitlines()) + "\n"
+        depth = min((len(line) - len(line.lstrip()) for line in body if line.strip()), default=0)
+        code = "\n".join(line[depth:] for line in text.splitlines()) + "\n"
         blocks.append((lang, start or i, code))
     return blocks
 
