@@ -335,7 +335,7 @@ def chart(entries, path):
                             linewidth=2.5, solid_capstyle="butt")
         ax.axhline(1.0, color="gray", linewidth=0.8, linestyle="--")
         ax.set_yscale("log")
-        lo, hi = bottom / 1.5, top * 1.5
+        lo, hi = bottom / 1.5, top * 2.5  # headroom for the labels and the legend
         ax.set_ylim(lo, hi)
         ticks = [t for t in (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10, 20, 50)
                  if lo <= t <= hi]
