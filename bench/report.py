@@ -199,6 +199,12 @@ def section(entry):
     out.append("- machine: %s, %s CPUs, kernel %s; system libzmq %s" % (
         m.get("cpu_model"), m.get("nproc"), m.get("kernel"), libz.get("system_pkg_config")))
     out.append("- bindings: " + "; ".join(impl_desc(i) for i in IMPLS if i in impls))
+    load = m.get("loadavg_at_start")
+    if load:
+        busy = load[0] > 0.5 * (m.get("nproc") or 1)
+        out.append("- load average at the start: %s%s" % (
+            " / ".join("%.2f" % x for x in load),
+            " (**other work was running: the numbers are noisy**)" if busy else ""))
     out.append("- raw file: `%s` (%s, git %s, %ss)" % (
         entry["path"], raw.get("created"), raw.get("git_revision"), raw.get("duration_s")))
     out.append("")
