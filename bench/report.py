@@ -350,7 +350,7 @@ def chart(entries, path):
         ax.set_yticklabels(["%g" % t for t in ticks])
         ax.set_xticks(xs)
         ax.set_xticklabels([r["workload"] for r in rows], fontsize=7, rotation=20, ha="right")
-        ax.set_ylabel("zmq_cffi speed / peer speed\n(> 1: zmq_cffi faster)", fontsize=8)
+        ax.set_ylabel("zmq_cffi vs peer\n(> 1: zmq_cffi faster / smaller)", fontsize=8)
         ax.set_title(e["label"], fontsize=10)
         ax.legend(handles=[Patch(color=colors[p], label="vs " + PEER_LABEL[p]) for p in PEERS] + [
                            Line2D([], [], color="black", linewidth=2.5, label="target"),
