@@ -132,10 +132,20 @@ def pyzmq_suite_oracle(session):
 
 
 def _bench_env(session):
+    """Install the bench dependencies; return run.py's arguments for the pyzmq wheel."""
     # pyzmq built from source against the same system libzmq as zmq_cffi and
     # the C baseline, so that only the bindings differ (its wheels bundle their own).
-    session.install("--no-binary", "pyzmq", "pyzmq")
+    # tornado: the ZMQStream workload.
+    session.install("--no-binary", "pyzmq", "pyzmq", "tornado>=6.1")
     _install_package(session)
+    # The same pyzmq release as a wheel (what users install), in a directory
+    # of its own: run.py puts it first on the path of the "pyzmq_wheel" runs.
+    version = session.run_install("python", "-c", "import zmq; print(zmq.__version__)",
+                                  silent=True).strip()
+    wheel_dir = os.path.join(session.virtualenv.location, "pyzmq-wheel")
+    session.install("--upgrade", "--no-deps", "--only-binary", "pyzmq", "--target", wheel_dir,
+                    "pyzmq==%s" % version)
+    return ["--pyzmq-wheel", wheel_dir]
 
 
 def _raw_name(session, kind):
@@ -146,16 +156,18 @@ def _raw_name(session, kind):
 @nox.session(python=PYTHONS)
 def demo(session):
     """The demo (REQ/REP, PUB/SUB, zero-copy PUSH/PULL) and a short benchmark."""
-    _bench_env(session)
+    wheel_args = _bench_env(session)
     session.run("python", "examples/demo.py")
-    session.run("python", "bench/run.py", "--quick", "--out", _raw_name(session, "quick"))
+    session.run("python", "bench/run.py", "--quick", "--out", _raw_name(session, "quick"),
+                *wheel_args)
 
 
 @nox.session(python=PYTHONS)
 def bench(session):
     """The full benchmark against pyzmq and C."""
-    _bench_env(session)
-    session.run("python", "bench/run.py", "--out", _raw_name(session, "full"), *session.posargs)
+    wheel_args = _bench_env(session)
+    session.run("python", "bench/run.py", "--out", _raw_name(session, "full"), *wheel_args,
+                *session.posargs)
 
 
 @nox.session(python="3.11")

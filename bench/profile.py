@@ -151,7 +151,9 @@ def print_vmprof(path, top):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("workload", choices=sorted(workloads.FUNCTIONS))
-    ap.add_argument("--impl", choices=sorted(MODULES), default="zmq_cffi")
+    # "pyzmq" is whichever zmq the interpreter imports: for the wheel, put its
+    # --target directory first on PYTHONPATH.
+    ap.add_argument("--impl", choices=["zmq_cffi", "pyzmq"], default="zmq_cffi")
     ap.add_argument("--tool", choices=("cprofile", "vmprof", "none"),
                     default="vmprof" if IS_PYPY else "cprofile")
     ap.add_argument("--count", type=int, help="messages per run (default: a full run's)")

@@ -2,9 +2,9 @@
 
     python bench/report.py bench/results/raw/*.json --out-dir bench/results
 
-Writes OUT_DIR/report.md (per interpreter, per workload: zmq_cffi, pyzmq and
-C values, the ratios zmq_cffi/pyzmq and zmq_cffi/C, and whether the target
-is met), OUT_DIR/report.json (the same, as data) and OUT_DIR/ratios.png (a
+Writes OUT_DIR/report.md (per interpreter, per workload: the values of
+zmq_cffi, the pyzmq wheel, pyzmq built from source and C, the ratios of
+zmq_cffi to each, and whether the target is met), OUT_DIR/report.json (the same, as data) and OUT_DIR/ratios.png (a
 bar chart; skipped with a note when matplotlib is not importable), and prints
 the markdown to stdout.
 
@@ -19,6 +19,8 @@ import os
 import sys
 
 # Targets: ratio = zmq_cffi value / peer value, on the workload's own unit.
+# "pyzmq" is pyzmq built from source against the same libzmq (the binding
+# alone differs); "pyzmq_wheel", what users install, is reported beside it.
 # For msgs/s (higher is better) the target is "ratio >= factor"; for
 # times (us, ns: lower is better) it is "ratio <= factor".
 #
@@ -32,12 +34,17 @@ TARGETS = {
     "big_100k_copy":   {"PyPy": ("pyzmq", ">=", 1.0), "CPython": ("pyzmq", ">=", 1.0)},
     "poll_idle10":     {"PyPy": ("pyzmq", "<=", 1.0), "CPython": ("pyzmq", "<=", 1.0)},
 }
+# The workloads shaped like applications (asyncio_inflight ... mem_idle_socket)
+# have no targets yet: they are reported with their ratios only.
 
 # The order of the rows; workloads only found in the raw files come last.
 WORKLOAD_ORDER = ["thr_32b", "lat_32b", "call_overhead", "multipart_3x32b",
-                  "big_100k_nocopy", "big_100k_copy", "poll_idle10", "asyncio_rt"]
-IMPLS = ["zmq_cffi", "pyzmq", "c"]
-PEER_LABEL = {"pyzmq": "pyzmq", "c": "C"}
+                  "big_100k_nocopy", "big_100k_copy", "poll_idle10", "asyncio_rt",
+                  "asyncio_inflight", "zmqstream_echo", "jupyter_1mb", "socket_churn",
+                  "mem_idle_socket"]
+IMPLS = ["zmq_cffi", "pyzmq_wheel", "pyzmq", "c"]
+PEERS = ["pyzmq_wheel", "pyzmq", "c"]
+PEER_LABEL = {"pyzmq_wheel": "pyzmq wheel", "pyzmq": "pyzmq src", "c": "C"}
 # A best-of-N value more than this % better than the median of its runs is
 # flagged as noisy (`~`): the best run was not typical.
 NOISY_PCT = 15.0
@@ -102,7 +109,7 @@ def analyse(raw):
                                           if i in res and res[i].get("status") == "ok"),
                "median": dict((i, res[i].get("median")) for i in IMPLS
                               if i in res and res[i].get("status") == "ok")}
-        for peer in ("pyzmq", "c"):
+        for peer in PEERS:
             a, b = values["zmq_cffi"], values[peer]
             row["ratio_vs_" + peer] = (a / b) if (a is not None and b) else None
         target = TARGETS.get(name, {}).get(impl_kind)
@@ -127,7 +134,7 @@ def analyse(raw):
 def fmt_value(v, unit):
     if v is None:
         return "—"
-    if unit == "msgs/s":
+    if unit and unit.endswith("/s"):  # msgs/s, rt/s, sockets/s
         return "{:,.0f}".format(v)
     if unit == "ns":
         return "%.0f" % v
@@ -139,7 +146,7 @@ def fmt_ratio(r):
 
 
 def unit_label(unit):
-    return {"us": "µs", "msgs/s": "msgs/s", "ns": "ns"}.get(unit, unit or "")
+    return {"us": "µs", "rt/s": "round trips/s", "KiB": "KiB/socket"}.get(unit, unit or "")
 
 
 def result_text(row):
@@ -192,22 +199,29 @@ def section(entry):
     out.append("- machine: %s, %s CPUs, kernel %s; system libzmq %s" % (
         m.get("cpu_model"), m.get("nproc"), m.get("kernel"), libz.get("system_pkg_config")))
     out.append("- bindings: " + "; ".join(impl_desc(i) for i in IMPLS if i in impls))
+    load = m.get("loadavg_at_start")
+    if load:
+        busy = load[0] > 0.5 * (m.get("nproc") or 1)
+        out.append("- load average at the start: %s%s" % (
+            " / ".join("%.2f" % x for x in load),
+            " (**other work was running: the numbers are noisy**)" if busy else ""))
     out.append("- raw file: `%s` (%s, git %s, %ss)" % (
         entry["path"], raw.get("created"), raw.get("git_revision"), raw.get("duration_s")))
     out.append("")
-    out.append("| workload | unit | zmq_cffi | pyzmq | C | zmq_cffi/pyzmq | zmq_cffi/C "
-               "| target | result |")
-    out.append("|---|---|---:|---:|---:|---:|---:|---|---|")
+    out.append("| workload | unit | zmq_cffi | pyzmq wheel | pyzmq src | C "
+               "| ÷ wheel | ÷ src | ÷ C | target | result |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for r in rows:
-        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            r["workload"], unit_label(r["unit"]), cell(r, "zmq_cffi"), cell(r, "pyzmq"),
-            cell(r, "c"), fmt_ratio(r["ratio_vs_pyzmq"]), fmt_ratio(r["ratio_vs_c"]),
+        out.append("| %s | %s | %s | %s | %s | %s |" % (
+            r["workload"], unit_label(r["unit"]),
+            " | ".join(cell(r, i) for i in IMPLS),
+            " | ".join(fmt_ratio(r.get("ratio_vs_" + p)) for p in PEERS),
             r["target"]["text"] if r["target"] else "—", result_text(r)))
     notes = []
     for r in rows:
         for impl, reason in sorted(r["reasons"].items()):
             if r["status"][impl] == "unavailable" and (
-                    (impl == "c" and r["workload"] == "asyncio_rt")
+                    (impl == "c" and reason == "no C counterpart")
                     or not impls.get(impl, {}).get("available")):
                 continue  # said once in the "bindings" line above
             notes.append("%s / %s: %s — %s" % (r["workload"], PEER_LABEL.get(impl, impl),
@@ -233,9 +247,12 @@ def markdown(entries, notes, kind):
     parts = ["# zmq_cffi benchmark", ""]
     parts.append("Generated %s from the %s run of %d interpreter(s). Each value is "
                  "the best of N measured runs after an uncounted warm-up run "
-                 "(N and the message counts are in report.json). Ratios are "
-                 "zmq_cffi ÷ peer in the workload's unit: for msgs/s higher is "
-                 "better, for µs and ns lower is better. `result` compares the "
+                 "(N and the message counts are in report.json). Peers: pyzmq's "
+                 "binary wheel (what `pip install pyzmq` gives; it bundles its own "
+                 "libzmq), pyzmq built from source against the system libzmq that "
+                 "zmq_cffi and C use (only the binding differs), and C. Ratios are "
+                 "zmq_cffi ÷ peer in the workload's unit: for rates (/s) higher is "
+                 "better, for µs, ns and KiB lower is better. `result` compares the "
                  "ratio with the target; the miss is how far zmq_cffi's value is "
                  "from the value the target asks for."
                  % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), kind, len(entries)))
@@ -261,9 +278,9 @@ def markdown(entries, notes, kind):
                 seen.add(r["workload"])
                 parts.append("- `%s`: %s" % (r["workload"], r["description"]))
     parts.append("")
-    parts.append("`ratios.png` plots zmq_cffi's speed relative to each peer "
-                 "(the msgs/s ratio, or the inverse of the time ratio), so above "
-                 "1 always means zmq_cffi is faster; the black ticks are the targets.")
+    parts.append("`ratios.png` plots zmq_cffi against each peer (the ratio of rates, "
+                 "or the inverse of the ratio of times or memory), so above 1 always "
+                 "means zmq_cffi is better; the black ticks are the targets.")
     if notes:
         parts.append("")
         parts.append("Notes:")
@@ -292,18 +309,18 @@ def chart(entries, path):
         print("note: matplotlib is not importable; %s not written" % path)
         return False
     n = len(entries)
-    fig, axes = plt.subplots(n, 1, figsize=(11, 3.9 * n), squeeze=False)
-    colors = {"pyzmq": "#4C72B0", "c": "#DD8452"}
+    fig, axes = plt.subplots(n, 1, figsize=(15, 4.2 * n), squeeze=False)
+    colors = {"pyzmq_wheel": "#55A868", "pyzmq": "#4C72B0", "c": "#DD8452"}
     for ax, e in zip(axes[:, 0], entries):
         # Rows with nothing to plot (no ratio, no target) are left out.
         rows = [r for r in e["rows"]
-                if r["target"] or r["ratio_vs_pyzmq"] is not None or r["ratio_vs_c"] is not None]
+                if r["target"] or any(r.get("ratio_vs_" + p) is not None for p in PEERS)]
         xs = list(range(len(rows)))
-        width = 0.38
+        width = 0.27
         top, bottom = 1.0, 1.0
-        for k, peer in enumerate(("pyzmq", "c")):
-            offs = [x + (k - 0.5) * width for x in xs]
-            vals = [speed(r["ratio_vs_" + peer], r["better"]) for r in rows]
+        for k, peer in enumerate(PEERS):
+            offs = [x + (k - 1) * width for x in xs]
+            vals = [speed(r.get("ratio_vs_" + peer), r["better"]) for r in rows]
             missed = [bool(r["target"] and r["target"]["peer"] == peer and r["met"] is False)
                       for r in rows]
             ax.bar(offs, [v or 0 for v in vals], width, color=colors[peer],
@@ -311,10 +328,10 @@ def chart(entries, path):
                    linewidth=[2.0 if m else 0 for m in missed])
             for x, v in zip(offs, vals):
                 if v is None:
-                    ax.text(x, 1.0, "n/a", ha="center", va="bottom", fontsize=7, color="gray")
+                    ax.text(x, 1.0, "n/a", ha="center", va="bottom", fontsize=6, color="gray")
                     continue
                 top, bottom = max(top, v), min(bottom, v)
-                ax.text(x, v * 1.03, "%.2f" % v, ha="center", va="bottom", fontsize=7)
+                ax.text(x, v * 1.03, "%.2f" % v, ha="center", va="bottom", fontsize=6)
             for x, r in zip(offs, rows):
                 t = r["target"]
                 if t and t["peer"] == peer:
@@ -324,7 +341,7 @@ def chart(entries, path):
                             linewidth=2.5, solid_capstyle="butt")
         ax.axhline(1.0, color="gray", linewidth=0.8, linestyle="--")
         ax.set_yscale("log")
-        lo, hi = bottom / 1.5, top * 1.5
+        lo, hi = bottom / 1.5, top * 2.5  # headroom for the labels and the legend
         ax.set_ylim(lo, hi)
         ticks = [t for t in (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10, 20, 50)
                  if lo <= t <= hi]
@@ -332,15 +349,14 @@ def chart(entries, path):
         ax.yaxis.set_minor_locator(NullLocator())
         ax.set_yticklabels(["%g" % t for t in ticks])
         ax.set_xticks(xs)
-        ax.set_xticklabels([r["workload"] for r in rows], fontsize=8)
-        ax.set_ylabel("zmq_cffi speed / peer speed\n(> 1: zmq_cffi faster)", fontsize=8)
+        ax.set_xticklabels([r["workload"] for r in rows], fontsize=7, rotation=20, ha="right")
+        ax.set_ylabel("zmq_cffi vs peer\n(> 1: zmq_cffi faster / smaller)", fontsize=8)
         ax.set_title(e["label"], fontsize=10)
-        ax.legend(handles=[Patch(color=colors["pyzmq"], label="vs pyzmq"),
-                           Patch(color=colors["c"], label="vs C"),
+        ax.legend(handles=[Patch(color=colors[p], label="vs " + PEER_LABEL[p]) for p in PEERS] + [
                            Line2D([], [], color="black", linewidth=2.5, label="target"),
                            Patch(facecolor="white", edgecolor="red", linewidth=2.0,
                                  label="target missed")],
-                  fontsize=7, loc="upper right", ncol=4)
+                  fontsize=7, loc="upper right", ncol=5)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

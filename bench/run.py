@@ -3,7 +3,10 @@
     python bench/run.py --out bench/results/raw/<tag>.json [--quick]
                         [--impls zmq_cffi,pyzmq,c] [--workloads a,b,...]
 
-Implementations: ``zmq_cffi`` (module zmq_cffi), ``pyzmq`` (module zmq) and
+Implementations: ``zmq_cffi`` (module zmq_cffi), ``pyzmq_wheel`` (module zmq
+from pyzmq's binary wheel, which bundles its own libzmq: what users install;
+installed with ``pip install --target DIR`` and given as ``--pyzmq-wheel DIR``),
+``pyzmq`` (module zmq, pyzmq built from source against the system libzmq) and
 ``c`` (bench/c/zmqbench.c against the system libzmq, compiled on demand into
 bench/.build/).  A Python binding that cannot be imported is recorded as
 unavailable; so is a workload the binding lacks (Poller, asyncio) and C where
@@ -34,9 +37,11 @@ C_BINARY = os.path.join(BUILD_DIR, "zmqbench")
 
 SCHEMA = 1
 
-# impl name -> Python module; "c" is the C baseline.
-MODULES = {"zmq_cffi": "zmq_cffi", "pyzmq": "zmq"}
-ALL_IMPLS = ["zmq_cffi", "pyzmq", "c"]
+# impl name -> Python module; "c" is the C baseline.  "pyzmq" is pyzmq built
+# from source against the system libzmq (installed in the venv); "pyzmq_wheel"
+# is pyzmq's wheel, run with its --target directory first on PYTHONPATH.
+MODULES = {"zmq_cffi": "zmq_cffi", "pyzmq_wheel": "zmq", "pyzmq": "zmq"}
+ALL_IMPLS = ["zmq_cffi", "pyzmq_wheel", "pyzmq", "c"]
 
 # name, unit, which way is better, description, (count, runs) for a full run,
 # (count, runs) for a quick run.  "runs" is N of best-of-N.
@@ -70,9 +75,29 @@ WORKLOADS = [
     ("asyncio_rt", "us", "lower",
      "asyncio DEALER/ROUTER round trip, 32 B, tcp 127.0.0.1, one event loop",
      (5000, 9), (1000, 5)),
+    # What applications do (workloads.py, "what applications do").
+    ("asyncio_inflight", "msgs/s", "higher",
+     "asyncio: 100 coroutines share a DEALER, 32 B requests, ROUTER echo, "
+     "tcp 127.0.0.1, one event loop",
+     (20000, 5), (3000, 3)),
+    ("zmqstream_echo", "msgs/s", "higher",
+     "tornado ZMQStream: ROUTER echoes in on_recv, DEALER keeps 100 requests "
+     "in flight, 32 B, tcp 127.0.0.1",
+     (20000, 5), (3000, 3)),
+    ("jupyter_1mb", "rt/s", "higher",
+     "Jupyter-like 6-part message with a 1 MiB buffer, DEALER -> ROUTER echo "
+     "thread -> DEALER, copy=False both ways, tcp 127.0.0.1",
+     (1000, 5), (200, 3)),
+    ("socket_churn", "sockets/s", "higher",
+     "ctx.socket(DEALER) then close(), one thread",
+     (20000, 5), (5000, 3)),
+    ("mem_idle_socket", "KiB", "lower",
+     "resident memory per idle DEALER socket, 400 sockets in a new context",
+     (400, 5), (400, 3)),
 ]
 WORKLOAD_NAMES = [w[0] for w in WORKLOADS]
-NO_C = {"asyncio_rt": "no C counterpart"}
+NO_C = dict((name, "no C counterpart")
+            for name in ("asyncio_rt", "asyncio_inflight", "zmqstream_echo"))
 
 # Round trips are pinned to one CPU (the child process and every thread it
 # starts, libzmq's I/O thread included), for every implementation alike.  On
@@ -81,7 +106,7 @@ NO_C = {"asyncio_rt": "no C counterpart"}
 # from run to run, which buries the binding's cost.  Pinned, C, pyzmq and
 # zmq_cffi all repeat within a few %.  Throughput workloads are not pinned:
 # their sender and receiver should run in parallel.  --no-pin turns this off.
-PIN_ONE_CPU = ("lat_32b", "asyncio_rt")
+PIN_ONE_CPU = ("lat_32b", "asyncio_rt", "jupyter_1mb")
 
 WARMUP_RUNS = 1
 SOCKET_TIMEOUT_MS = 10000     # RCVTIMEO/SNDTIMEO of every socket
@@ -160,14 +185,15 @@ def probe_main(module):
 
 # ------------------------------------------------------------------ parent
 
-def run_child(cmd, timeout_s, cpus=None):
-    """Run a child (on `cpus` only, if given); return (records, error or None)."""
+def run_child(cmd, timeout_s, cpus=None, env=None):
+    """Run a child (on `cpus` only, if given; with `env`, if given);
+    return (records, error or None)."""
     def pin():
         os.sched_setaffinity(0, cpus)
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=timeout_s, universal_newlines=True,
-                           preexec_fn=pin if cpus else None)
+                           preexec_fn=pin if cpus else None, env=env)
         stdout, stderr, rc = p.stdout, p.stderr, p.returncode
         timed_out = False
     except subprocess.TimeoutExpired as e:
@@ -245,7 +271,23 @@ def ensure_c_binary():
     return C_BINARY, None
 
 
-def probe_impl(impl):
+def child_env(impl, wheel_dir):
+    """The environment of `impl`'s children: None (inherit) but for the wheel."""
+    if impl != "pyzmq_wheel":
+        return None
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [wheel_dir] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    return env
+
+
+def probe_impl(impl, wheel_dir=None):
+    if impl == "pyzmq_wheel":
+        if not wheel_dir:
+            return {"available": False,
+                    "reason": "no --pyzmq-wheel directory given (bench/README.md)"}
+        if not os.path.isdir(os.path.join(wheel_dir, "zmq")):
+            return {"available": False, "reason": "no zmq package in %s" % wheel_dir}
     if impl == "c":
         path, err = ensure_c_binary()
         if err:
@@ -256,10 +298,18 @@ def probe_impl(impl):
         return {"available": True, "binary": os.path.relpath(path, os.path.dirname(HERE)),
                 "libzmq": recs[0].get("libzmq"), "compiler": "gcc -O2"}
     recs, err = run_child([sys.executable, os.path.abspath(__file__), "--probe",
-                           MODULES[impl]], 120)
+                           MODULES[impl]], 120, env=child_env(impl, wheel_dir))
     if err or not recs:
         return {"available": False, "reason": err or "probe printed nothing"}
-    return recs[0]
+    info = recs[0]
+    # Both pyzmq columns import "zmq": make sure each is the build it claims.
+    if info.get("available") and impl.startswith("pyzmq"):
+        inside = bool(wheel_dir) and os.path.realpath(info.get("file") or "").startswith(
+            os.path.realpath(wheel_dir) + os.sep)
+        if (impl == "pyzmq_wheel") != inside:
+            return {"available": False, "reason": "zmq imported from %s, not from %s" % (
+                info.get("file"), "the wheel directory" if impl == "pyzmq_wheel" else "the venv")}
+    return info
 
 
 def read_cpu_model():
@@ -355,6 +405,9 @@ def main(argv=None):
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every message count")
     ap.add_argument("--no-pin", action="store_true",
                     help="don't pin the round-trip workloads to one CPU")
+    ap.add_argument("--pyzmq-wheel", metavar="DIR",
+                    help="directory holding pyzmq's wheel (pip install --target DIR): "
+                         "the pyzmq_wheel implementation")
     # internal: child processes
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--module", help=argparse.SUPPRESS)
@@ -388,7 +441,7 @@ def main(argv=None):
             "numbers will be noisy" % (os.getloadavg()[0], os.cpu_count() or 1))
     impls = {}
     for impl in impl_names:
-        impls[impl] = probe_impl(impl)
+        impls[impl] = probe_impl(impl, args.pyzmq_wheel)
         info = impls[impl]
         if info.get("available"):
             log("%-8s available: %s" % (impl, ", ".join(
@@ -423,7 +476,8 @@ def main(argv=None):
                        "--runs", str(runs), "--warmup", str(args.warmup)]
             pinned = {pin_cpu} if (pin_cpu is not None and name in PIN_ONE_CPU) else None
             t0 = time.time()
-            records, error = run_child(cmd, pair_timeout, pinned)
+            records, error = run_child(cmd, pair_timeout, pinned,
+                                       child_env(impl, args.pyzmq_wheel))
             res = summarize(spec, records, error, count, runs, args.warmup)
             res["wall_s"] = round(time.time() - t0, 2)
             if pinned:

@@ -22,11 +22,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #define SMALL 32
@@ -337,6 +339,180 @@ static void poll_idle(long count, int runs, int warmup)
         zmq_close(socks[i]);
 }
 
+/* ------------------------------------------- what applications do */
+
+#define JUPYTER_PARTS 6
+#define JUPYTER_BUFFER (1 << 20)
+
+/* The ROUTER side of jupyter_1mb: receive identity + 6 parts into message
+ * objects and send the same objects back (zero-copy, as Python's copy=False
+ * Frames are). */
+static void *jupyter_echo_main(void *arg)
+{
+    struct echo *e = arg;
+    zmq_msg_t parts[JUPYTER_PARTS + 1];
+    long i;
+    int k, n;
+    e->err = 0;
+    for (i = 0; i < e->count; i++) {
+        int more = 1;
+        for (n = 0; more; n++) {
+            if (n == JUPYTER_PARTS + 1) {
+                e->err = EPROTO;
+                return NULL;
+            }
+            zmq_msg_init(&parts[n]);
+            if (zmq_msg_recv(&parts[n], e->sock, 0) < 0) {
+                e->err = zmq_errno();
+                return NULL;
+            }
+            more = zmq_msg_more(&parts[n]);
+        }
+        for (k = 0; k < n; k++) {
+            if (zmq_msg_send(&parts[k], e->sock, k < n - 1 ? ZMQ_SNDMORE : 0) < 0) {
+                e->err = zmq_errno();
+                return NULL;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* A Jupyter-like message (delimiter, signature, header, parent header,
+ * content, 1 MiB buffer) from a DEALER to a ROUTER echo thread and back;
+ * the buffer is sent zero-copy, the reply received into message objects. */
+static void jupyter(long count, int runs, int warmup)
+{
+    static char buffer[JUPYTER_BUFFER];
+    const char *small[JUPYTER_PARTS - 1] = {
+        "<IDS|MSG>",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "{\"msg_id\": \"5d3c8b2e-1f4a-4c8e-9a57-2b7e0c4d9f31_1234_56\", "
+        "\"msg_type\": \"comm_msg\", \"username\": \"bench\", "
+        "\"session\": \"5d3c8b2e-1f4a-4c8e-9a57-2b7e0c4d9f31\", "
+        "\"date\": \"2026-01-01T00:00:00.000000Z\", \"version\": \"5.3\"}",
+        "{\"msg_id\": \"5d3c8b2e-1f4a-4c8e-9a57-2b7e0c4d9f31_1234_56\", "
+        "\"msg_type\": \"execute_request\", \"username\": \"bench\", "
+        "\"session\": \"5d3c8b2e-1f4a-4c8e-9a57-2b7e0c4d9f31\", "
+        "\"date\": \"2026-01-01T00:00:00.000000Z\", \"version\": \"5.3\"}",
+        "{\"comm_id\": \"a3f1c2d4e5b6\", \"data\": {\"method\": \"update\"}}",
+    };
+    char ep[256];
+    void *router = make_socket(ZMQ_ROUTER);
+    void *dealer = make_socket(ZMQ_DEALER);
+    int r, k;
+
+    bind_random(router, ep, sizeof ep);
+    CHECK(zmq_connect(dealer, ep));
+    for (r = 0; r < warmup + runs; r++) {
+        struct echo e = {router, count, 0};
+        pthread_t th;
+        double t0, t1;
+        long i;
+        if (pthread_create(&th, NULL, jupyter_echo_main, &e) != 0)
+            fail("pthread_create failed");
+        t0 = now();
+        for (i = 0; i < count; i++) {
+            zmq_msg_t m;
+            int more = 1, n = 0;
+            for (k = 0; k < JUPYTER_PARTS - 1; k++)
+                CHECK(zmq_send(dealer, small[k], strlen(small[k]), ZMQ_SNDMORE));
+            zmq_msg_init_data(&m, buffer, sizeof buffer, noop_free, NULL);
+            CHECK(zmq_msg_send(&m, dealer, 0));
+            while (more) {
+                zmq_msg_init(&m);
+                if (zmq_msg_recv(&m, dealer, 0) < 0)
+                    fail("jupyter_1mb: recv: %s", zmq_strerror(zmq_errno()));
+                more = zmq_msg_more(&m);
+                if (!more && zmq_msg_size(&m) != JUPYTER_BUFFER)
+                    fail("jupyter_1mb: wrong buffer size");
+                zmq_msg_close(&m);
+                n++;
+            }
+            if (n != JUPYTER_PARTS)
+                fail("jupyter_1mb: got %d parts", n);
+        }
+        t1 = now();
+        pthread_join(th, NULL);
+        if (e.err)
+            fail("jupyter_1mb: echo: %s", zmq_strerror(e.err));
+        emit("jupyter_1mb", r < warmup, count / (t1 - t0), "rt/s", count,
+             t1 - t0);
+    }
+    zmq_close(dealer);
+    zmq_close(router);
+}
+
+/* zmq_socket(DEALER) + zmq_close, `count` times.  libzmq's reaper thread
+ * frees a closed socket's slot later; when the closes run ahead of it by
+ * ZMQ_MAX_SOCKETS, zmq_socket fails with EMFILE: yield and try again, so the
+ * rate is what the context sustains. */
+static void socket_churn(long count, int runs, int warmup)
+{
+    int r;
+    for (r = 0; r < warmup + runs; r++) {
+        double t0 = now(), t1;
+        long i;
+        for (i = 0; i < count; i++) {
+            void *s;
+            while (!(s = zmq_socket(ctx, ZMQ_DEALER))) {
+                if (zmq_errno() != EMFILE)
+                    fail("socket_churn: zmq_socket: %s", zmq_strerror(zmq_errno()));
+                sched_yield();
+            }
+            zmq_close(s);
+        }
+        t1 = now();
+        emit("socket_churn", r < warmup, count / (t1 - t0), "sockets/s",
+             count, t1 - t0);
+    }
+}
+
+static long rss_bytes(void)
+{
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%ld %ld", &pages, &resident) != 2)
+        fail("mem_idle_socket: cannot read /proc/self/statm");
+    fclose(f);
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
+/* Resident memory per idle DEALER socket: a new context per run (its
+ * threads started by a first socket), `count` sockets, all kept open until
+ * the end so that no run reuses memory another freed. */
+static void mem_idle_socket(long count, int runs, int warmup)
+{
+    void **socks = calloc((size_t)(warmup + runs) * (count + 1), sizeof *socks);
+    void **ctxs = calloc((size_t)(warmup + runs), sizeof *ctxs);
+    long n = 0, i;
+    int r;
+    if (!socks || !ctxs)
+        fail("mem_idle_socket: out of memory");
+    for (r = 0; r < warmup + runs; r++) {
+        double t0, t1;
+        long rss0, rss1;
+        ctxs[r] = zmq_ctx_new();
+        if (!ctxs[r] || !(socks[n++] = zmq_socket(ctxs[r], ZMQ_DEALER)))
+            fail("mem_idle_socket: %s", zmq_strerror(zmq_errno()));
+        rss0 = rss_bytes();
+        t0 = now();
+        for (i = 0; i < count; i++)
+            if (!(socks[n++] = zmq_socket(ctxs[r], ZMQ_DEALER)))
+                fail("mem_idle_socket: zmq_socket: %s", zmq_strerror(zmq_errno()));
+        t1 = now();
+        rss1 = rss_bytes();
+        emit("mem_idle_socket", r < warmup, (double)(rss1 - rss0) / count / 1024.0,
+             "KiB", count, t1 - t0);
+    }
+    for (i = 0; i < n; i++)
+        zmq_close(socks[i]);
+    for (r = 0; r < warmup + runs; r++)
+        zmq_ctx_term(ctxs[r]);
+    free(socks);
+    free(ctxs);
+}
+
 /* ----------------------------------------------------------------- main */
 
 int main(int argc, char **argv)
@@ -380,6 +556,12 @@ int main(int argc, char **argv)
         push_pull(w, "tcp", count, runs, warmup, BIG, SEND_COPY, RECV_COPY);
     else if (strcmp(w, "poll_idle10") == 0)
         poll_idle(count, runs, warmup);
+    else if (strcmp(w, "jupyter_1mb") == 0)
+        jupyter(count, runs, warmup);
+    else if (strcmp(w, "socket_churn") == 0)
+        socket_churn(count, runs, warmup);
+    else if (strcmp(w, "mem_idle_socket") == 0)
+        mem_idle_socket(count, runs, warmup);
     else
         fail("unknown workload");
 
