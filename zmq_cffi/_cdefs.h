@@ -290,6 +290,7 @@ unsigned long zmq_stopwatch_stop (void *watch_);
 typedef struct {
     void *socket;
     void *home;
+    char apart[128];
     int busy;
     int state;
     int owned;
@@ -310,7 +311,6 @@ int zmqcffi_send(zmqcffi_slot_t *slot, const char *buf, size_t len, int flags);
 #define ZMQCFFI_RX_CAP 8192
 #define ZMQCFFI_EAWAY ...
 typedef struct {
-    char buf[8192];
     size_t size;
     int more;
     int held;
@@ -325,6 +325,7 @@ typedef struct {
     long *sizes;
     char **datas;
     zmq_msg_t **msgs;
+    char buf[8192];
 } zmqcffi_rx_t;
 zmqcffi_rx_t *zmqcffi_rx_here(void);
 void zmqcffi_rx_release(zmqcffi_rx_t *rx);
