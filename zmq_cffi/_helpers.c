@@ -523,6 +523,19 @@ static zmqcffi_rx_t *zmqcffi_rx_here(void)
     return rx;
 }
 
+/* Start a receive: rx is the calling thread's area, with whatever an
+ * earlier receive left there released, inside the slot's guard. */
+#define ZMQCFFI_RX_ENTER(slot, flags, rx)                          \
+    do {                                                           \
+        (rx) = zmqcffi_rx_here();                                  \
+        if ((rx) == NULL)                                          \
+            return -ENOMEM;                                        \
+        ZMQCFFI_ENTER(slot);                                       \
+        ZMQCFFI_STAMP(slot, flags, ZMQ_POLLIN);                    \
+        if ((rx)->frame != NULL || ((rx)->held | (rx)->nparts))    \
+            zmqcffi_rx_release(rx);                                \
+    } while (0)
+
 /* Receive one message part.  A part of at most ZMQCFFI_RX_CAP bytes is
  * copied into the area's buf and released at once; a larger one stays held
  * (rx->data valid) for Python to copy out, then release with
@@ -533,13 +546,8 @@ static long zmqcffi_recv(zmqcffi_slot_t *slot, int flags)
     long rc;
     size_t size;
     int zflags;
-    zmqcffi_rx_t *rx = zmqcffi_rx_here();
-    if (rx == NULL)
-        return -ENOMEM;
-    ZMQCFFI_ENTER(slot);
-    ZMQCFFI_STAMP(slot, flags, ZMQ_POLLIN);
-    if (rx->held | rx->nparts)
-        zmqcffi_rx_release(rx);
+    zmqcffi_rx_t *rx;
+    ZMQCFFI_RX_ENTER(slot, flags, rx);
     zflags = zmqcffi_rx_begin(slot, flags);
     zmq_msg_init(&rx->msg);
     rc = zmqcffi_msg_recv_w(&rx->msg, slot->socket, zflags);
@@ -587,13 +595,8 @@ static int zmqcffi_msg_recv_new(zmqcffi_slot_t *slot, int flags)
 {
     int err;
     zmq_msg_t *msg;
-    zmqcffi_rx_t *rx = zmqcffi_rx_here();
-    if (rx == NULL)
-        return -ENOMEM;
-    ZMQCFFI_ENTER(slot);
-    ZMQCFFI_STAMP(slot, flags, ZMQ_POLLIN);
-    if (rx->frame != NULL || rx->held | rx->nparts)
-        zmqcffi_rx_release(rx);
+    zmqcffi_rx_t *rx;
+    ZMQCFFI_RX_ENTER(slot, flags, rx);
     msg = zmqcffi_msg_new();
     if (msg == NULL) {
         zmqcffi_slot_leave(slot);
@@ -668,13 +671,8 @@ static int zmqcffi_recv_parts(zmqcffi_slot_t *slot, int flags, int frames)
     int rc = 0, n = 0, more = 1;
     size_t used = 0, size;
     zmq_msg_t *msg;
-    zmqcffi_rx_t *rx = zmqcffi_rx_here();
-    if (rx == NULL)
-        return -ENOMEM;
-    ZMQCFFI_ENTER(slot);
-    ZMQCFFI_STAMP(slot, flags, ZMQ_POLLIN);
-    if (rx->frame != NULL || rx->held | rx->nparts)
-        zmqcffi_rx_release(rx);
+    zmqcffi_rx_t *rx;
+    ZMQCFFI_RX_ENTER(slot, flags, rx);
     flags = zmqcffi_rx_begin(slot, flags | ZMQCFFI_MP_FIRST);
     while (more) {
         if (zmqcffi_rx_reserve(rx, n + 1) < 0 || (msg = zmqcffi_msg_new()) == NULL) {

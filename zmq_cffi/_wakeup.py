@@ -17,12 +17,14 @@ library that insists on being the first to set the wakeup fd).
 import os
 import signal
 import threading
+from typing import Optional, Tuple
 
 from zmq_cffi._ffi import lib
 
 __all__ = ["install_signal_wakeup"]
 
-_state = {"tried": False, "fds": None}
+_tried = False
+_fds: Optional[Tuple[int, int]] = None  # (read end, write end) once installed
 
 
 def install_signal_wakeup() -> bool:
@@ -31,11 +33,12 @@ def install_signal_wakeup() -> bool:
     A no-op after the first call, outside the main thread, with the opt-out
     variable set, or when the program already has a wakeup fd.
     """
-    if _state["tried"]:
-        return _state["fds"] is not None
+    global _tried, _fds
+    if _tried:
+        return _fds is not None
     if threading.current_thread() is not threading.main_thread():
         return False
-    _state["tried"] = True
+    _tried = True
     if os.environ.get("ZMQ_CFFI_NO_SIGNAL_WAKEUP"):
         return False
     read_fd, write_fd = os.pipe()
@@ -52,6 +55,6 @@ def install_signal_wakeup() -> bool:
         os.close(read_fd)
         os.close(write_fd)
         return False
-    _state["fds"] = (read_fd, write_fd)
+    _fds = (read_fd, write_fd)
     lib.zmqcffi_set_wakeup_fd(read_fd)
     return True
