@@ -212,6 +212,16 @@ static void zmqcffi_slot_stop(zmqcffi_slot_t *slot)
             return entered_;                    \
     } while (0)
 
+/* Make a libzmq call that must not stop on EINTR, setting rc to 0 or -errno.
+ * Calls that never block (options, bind/connect, monitor) still process
+ * pending commands first, and a signal arriving then makes libzmq return
+ * EINTR with nothing done; a later part of a multipart message is never
+ * refused, but may report EINTR the same way.  So the call is made again:
+ * the Python handler runs when we return, and a raising one (Ctrl-C)
+ * raises there. */
+#define ZMQCFFI_RETRY_EINTR(rc, call) \
+    do { (rc) = (call) < 0 ? -zmq_errno() : 0; } while ((rc) == -EINTR)
+
 /* ---- a signal just before a blocking call ------------------------------
  * Python runs a signal's handler between bytecodes.  A signal that lands
  * after the last check but before libzmq starts to wait is handled only when
@@ -254,14 +264,40 @@ static inline int zmqcffi_wakeup_here(int flags)
     return on_wakeup_thread && !(flags & ZMQ_DONTWAIT) && wakeup_fd >= 0;
 }
 
-/* Wait until socket is ready for events, a signal arrives (-EINTR, the pipe
- * drained), or *left_ms runs out (-EAGAIN); 0 when ready.  *left_ms < 0 is
- * for ever, and counts down by the time waited.  option: the socket's
- * RCVTIMEO or SNDTIMEO, read on the first wait (*left_ms == INT_MIN). */
+/* zmq_poll on the items plus the wakeup pipe.  A signal comes first: -EINTR
+ * (the pipe drained) even if an item is ready too, so that a handler that
+ * raises leaves any message where it is.  Else the number of ready items
+ * (revents set), or -errno. */
+#define ZMQCFFI_POLL_WAKEUP_MAX 256
+static int zmqcffi_poll_or_signal(zmq_pollitem_t *items, int n, long timeout)
+{
+    zmq_pollitem_t all[ZMQCFFI_POLL_WAKEUP_MAX + 1];
+    int i, rc;
+    memcpy(all, items, n * sizeof(zmq_pollitem_t));
+    all[n].socket = NULL;
+    all[n].fd = wakeup_fd;
+    all[n].events = ZMQ_POLLIN;
+    all[n].revents = 0;
+    rc = zmq_poll(all, n + 1, timeout);
+    if (rc < 0)
+        return -zmq_errno();
+    if (all[n].revents) {
+        zmqcffi_drain_wakeup();
+        return -EINTR;
+    }
+    for (i = 0; i < n; i++)
+        items[i].revents = all[i].revents;
+    return rc;
+}
+
+/* Wait until socket is ready for events, a signal arrives (-EINTR), or
+ * *left_ms runs out (-EAGAIN); 0 when ready.  *left_ms < 0 is for ever, and
+ * counts down by the time waited.  option: the socket's RCVTIMEO or
+ * SNDTIMEO, read on the first wait (*left_ms == ZMQCFFI_TIMEOUT_UNREAD). */
 #define ZMQCFFI_TIMEOUT_UNREAD (-2147483647 - 1)
 static int zmqcffi_wait_or_signal(void *socket, short events, int option, long *left_ms)
 {
-    zmq_pollitem_t items[2];
+    zmq_pollitem_t item;
     long long started;
     int rc;
     if (*left_ms == ZMQCFFI_TIMEOUT_UNREAD) {
@@ -270,29 +306,20 @@ static int zmqcffi_wait_or_signal(void *socket, short events, int option, long *
         zmq_getsockopt(socket, option, &timeout, &size);
         *left_ms = timeout;
     }
-    items[0].socket = socket;
-    items[0].fd = 0;
-    items[0].events = events;
-    items[1].socket = NULL;
-    items[1].fd = wakeup_fd;
-    items[1].events = ZMQ_POLLIN;
-    items[0].revents = items[1].revents = 0;
+    item.socket = socket;
+    item.fd = 0;
+    item.events = events;
+    item.revents = 0;
     started = zmqcffi_now_ms();
-    rc = zmq_poll(items, 2, *left_ms);
-    if (rc < 0)
-        return -zmq_errno();
+    rc = zmqcffi_poll_or_signal(&item, 1, *left_ms);
     if (*left_ms > 0) {
         *left_ms -= (long)(zmqcffi_now_ms() - started);
         if (*left_ms < 0)
             *left_ms = 0;
     }
-    if (items[1].revents) {
-        zmqcffi_drain_wakeup();
-        return -EINTR;
-    }
-    if (items[0].revents)
-        return 0;
-    return -EAGAIN;  /* the timeout passed */
+    if (rc < 0)
+        return rc;
+    return rc > 0 ? 0 : -EAGAIN;  /* ready, or the timeout passed */
 }
 
 /* zmq_msg_recv / zmq_recv / zmq_msg_send / zmq_send, through the wait above
@@ -347,14 +374,14 @@ static inline int zmqcffi_send_w(void *socket, const void *buf, size_t len, int 
 }
 
 /* ---- recv_multipart: never a message that starts in the middle ----------
- * recv_multipart receives part by part, marking each receive with
- * ZMQCFFI_MP_FIRST or ZMQCFFI_MP_NEXT (bits libzmq never uses).  If Python
- * is interrupted between two parts (a signal handler that raises), the rest
- * of that message stays queued and slot->rx_partial stays set; the next
- * recv_multipart then discards that rest before it receives, so it returns
- * a whole message: the interrupted one is lost, never mixed with the next.
- * A plain recv() of the remaining parts (pyzmq-style manual reading) ends
- * the partial message too. */
+ * A receive marked ZMQCFFI_MP_FIRST or ZMQCFFI_MP_NEXT (bits libzmq never
+ * uses) belongs to a recv_multipart.  recv_multipart reads every part in one
+ * call (zmqcffi_recv_parts), so only a failure there after the first part
+ * (out of memory) leaves the rest of a message queued; slot->rx_partial then
+ * stays set, and the next marked first receive discards that rest before it
+ * receives, so it returns a whole message, never one mixed from two.  A
+ * plain recv() of the remaining parts (pyzmq-style manual reading) ends the
+ * partial message too. */
 #define ZMQCFFI_MP_FIRST (1 << 30)
 #define ZMQCFFI_MP_NEXT (1 << 29)
 
@@ -682,9 +709,7 @@ static int zmqcffi_recv_parts(zmqcffi_slot_t *slot, int flags, int frames)
         if (n == 0)
             rc = zmqcffi_msg_recv_w(msg, slot->socket, flags);
         else
-            do
-                rc = zmq_msg_recv(msg, slot->socket, ZMQ_DONTWAIT) < 0 ? -zmq_errno() : 0;
-            while (rc == -EINTR);
+            ZMQCFFI_RETRY_EINTR(rc, zmq_msg_recv(msg, slot->socket, ZMQ_DONTWAIT));
         if (rc < 0) {
             zmqcffi_msg_free(msg);
             break;
@@ -859,9 +884,7 @@ static int zmqcffi_send_one_part(void *socket, zmqcffi_part_t *part, int flags, 
         if (!later)
             rc = zmqcffi_send_w(socket, part->data, part->size, flags);
         else
-            do
-                rc = zmq_send(socket, part->data, part->size, flags) < 0 ? -zmq_errno() : 0;
-            while (rc == -EINTR);
+            ZMQCFFI_RETRY_EINTR(rc, zmq_send(socket, part->data, part->size, flags));
         return rc < 0 ? rc : 0;
     }
     if (rc < 0) {
@@ -869,9 +892,7 @@ static int zmqcffi_send_one_part(void *socket, zmqcffi_part_t *part, int flags, 
     } else if (!later) {
         rc = zmqcffi_msg_send_w(&msg, socket, flags);
     } else {
-        do
-            rc = zmq_msg_send(&msg, socket, flags) < 0 ? -zmq_errno() : 0;
-        while (rc == -EINTR);
+        ZMQCFFI_RETRY_EINTR(rc, zmq_msg_send(&msg, socket, flags));
     }
     if (rc < 0) {
         zmq_msg_close(&msg);  /* releases a zero-copy token */
@@ -962,16 +983,6 @@ static int zmqcffi_released_wait(uint64_t seen_total, long timeout_ms)
 /* Options keep working while the context terminates (libzmq's rule: so a
  * worker can set LINGER before closing), except EVENTS, which makes libzmq
  * process the socket's commands like a send or recv does. */
-/*
- * Calls that never block (options, bind/connect, monitor) still process
- * pending commands first, and a signal arriving then makes libzmq return
- * EINTR.  Nothing was done, so the call is made again: the Python handler
- * runs when we return, and a raising one (Ctrl-C) raises there.  Sets
- * rc to 0 or -errno.
- */
-#define ZMQCFFI_RETRY_EINTR(rc, call) \
-    do { (rc) = (call) < 0 ? -zmq_errno() : 0; } while ((rc) == -EINTR)
-
 static int zmqcffi_getsockopt(zmqcffi_slot_t *slot, int option, void *value, size_t *size)
 {
     int rc = zmqcffi_slot_enter_if(slot, option != ZMQ_EVENTS);
@@ -1072,32 +1083,6 @@ static int zmqcffi_poll_sockets_now(zmq_pollitem_t *items, int n)
             ready++;
     }
     return ready;
-}
-
-/* zmq_poll that a signal ends too (see "a signal just before a blocking
- * call"): the items plus the wakeup pipe.  -EINTR if only the signal came. */
-#define ZMQCFFI_POLL_WAKEUP_MAX 256
-static int zmqcffi_poll_or_signal(zmq_pollitem_t *items, int n, long timeout)
-{
-    zmq_pollitem_t all[ZMQCFFI_POLL_WAKEUP_MAX + 1];
-    int i, rc;
-    memcpy(all, items, n * sizeof(zmq_pollitem_t));
-    all[n].socket = NULL;
-    all[n].fd = wakeup_fd;
-    all[n].events = ZMQ_POLLIN;
-    all[n].revents = 0;
-    rc = zmq_poll(all, n + 1, timeout);
-    if (rc < 0)
-        return -zmq_errno();
-    for (i = 0; i < n; i++)
-        items[i].revents = all[i].revents;
-    if (all[n].revents) {
-        zmqcffi_drain_wakeup();
-        rc -= 1;
-        if (rc == 0)
-            return -EINTR;
-    }
-    return rc;
 }
 
 /* zmq_poll; slots[i] is item i's socket slot, NULL for a file descriptor. */
