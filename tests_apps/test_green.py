@@ -567,7 +567,9 @@ def test_green_device_between_sockets_while_other_greenlets_run(ctx):
         req.close()
         return replies
 
-    ticker = Ticker()
+    # Ticks of 1 ms: the 80 round trips can finish in about 10 ms, in which a
+    # 5 ms ticker counted only 2 (seen once in CI) although nothing blocked.
+    ticker = Ticker(interval=0.001)
     workers = [gevent.spawn(worker, i) for i in range(2)]
     clients = [gevent.spawn(client, i) for i in range(8)]
     results = _join_all(clients)
