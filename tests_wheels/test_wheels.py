@@ -25,7 +25,7 @@ IS_PYPY = platform.python_implementation() == "PyPy"
 REQUIRED_IN_SDIST = [
     "setup.py", "pyproject.toml", "README.md", "LICENSE", "PKG-INFO",
     "zmq_cffi/__init__.py", "zmq_cffi/build_ffi.py", "zmq_cffi/_cdefs.h",
-    "zmq_cffi/_helpers.c", "zmq_cffi/_bufferable.c", "zmq_cffi/py.typed",
+    "zmq_cffi/_helpers.c", "zmq_cffi/_bufferable.c", "zmq_cffi/_fastcall.c", "zmq_cffi/py.typed",
     "zmq_cffi/_as_zmq/zmq/__init__.py",
 ]
 

@@ -290,7 +290,6 @@ unsigned long zmq_stopwatch_stop (void *watch_);
 typedef struct {
     void *socket;
     void *home;
-    char apart[128];
     int busy;
     int state;
     int owned;
@@ -328,6 +327,7 @@ typedef struct {
     char buf[8192];
 } zmqcffi_rx_t;
 zmqcffi_rx_t *zmqcffi_rx_here(void);
+zmqcffi_rx_t *zmqcffi_slot_init(zmqcffi_slot_t *slot, void *socket, int owned);
 void zmqcffi_rx_release(zmqcffi_rx_t *rx);
 zmq_msg_t *zmqcffi_rx_take_frame(zmqcffi_rx_t *rx);
 int zmqcffi_recv_parts(zmqcffi_slot_t *slot, int flags, int frames);
@@ -366,3 +366,5 @@ int zmqcffi_proxy(zmqcffi_slot_t **slots);
 int zmqcffi_released_take(uint64_t *out, int max);
 uint64_t zmqcffi_released_total(void);
 int zmqcffi_released_wait(uint64_t seen_total, long timeout_ms);
+
+uintptr_t zmqcffi_fast_table(void);

@@ -1,7 +1,9 @@
 """The one import point of the raw CFFI layer: ``ffi`` and ``lib``.
 
 Every other module takes the compiled extension from here, so a missing or
-broken build fails in one place with one clear message.
+broken build fails in one place with one clear message.  ``fastcall`` is the
+CPython-only module with the hot send/recv of bytes (see _fastcall.c), bound
+to ``lib``'s helpers here, or None.
 """
 try:
     from zmq_cffi._zmq import ffi, lib
@@ -13,4 +15,11 @@ except ImportError as exc:  # pragma: no cover - only without a build
         "in a source checkout." % exc
     ) from exc
 
-__all__ = ["ffi", "lib"]
+try:  # CPython: the copying send/recv without cffi's call overhead (_fastcall.c)
+    import zmq_cffi._fastcall as fastcall
+except ImportError:  # PyPy (its JIT calls the cffi helpers directly), or no such build
+    fastcall = None
+else:
+    fastcall.init(int(ffi.cast("uintptr_t", lib.zmqcffi_fast_table())))
+
+__all__ = ["ffi", "fastcall", "lib"]

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,11 +48,6 @@ enum {
 typedef struct {
     void *socket;
     void *home;   /* the zmqcffi_rx_t of the thread that made the Socket (see below) */
-    /* The guard below is written atomically by every call.  Keeping it 128
-     * bytes (a cache-line pair, the unit of the adjacent-line prefetcher)
-     * away from the two pointers every call reads measured 10 ns faster per
-     * send+recv on PyPy (48 bytes, one line, did not help). */
-    char apart[128];
     int busy;     /* threads inside a libzmq call on this socket */
     int state;    /* ZMQCFFI_SLOT_* */
     int owned;    /* zmq_close the socket when closing (0: a shadow) */
@@ -548,6 +544,19 @@ static zmqcffi_rx_t *zmqcffi_rx_here(void)
     pthread_setspecific(rx_key, rx);  /* frees it when the thread exits */
     rx_mine = rx;
     return rx;
+}
+
+/* Fill in a new slot (zeroed by ffi.new: OPEN, not busy) for a socket made
+ * in the calling thread, in one call.  Returns the thread's area, now the
+ * slot's home, or NULL (out of memory: the slot is not usable). */
+static zmqcffi_rx_t *zmqcffi_slot_init(zmqcffi_slot_t *slot, void *socket, int owned)
+{
+    zmqcffi_rx_t *home = zmqcffi_rx_here();
+    slot->socket = socket;
+    slot->home = home;
+    slot->owned = owned;
+    slot->linger = ZMQCFFI_KEEP_LINGER;
+    return home;
 }
 
 /* Start a receive: rx is the calling thread's area, with whatever an
@@ -1118,4 +1127,40 @@ static int zmqcffi_proxy(zmqcffi_slot_t **slots)
         rc = -zmq_errno();
     zmqcffi_slots_leave(slots, 4);
     return rc;
+}
+
+/* ---- the table of entry points for CPython's fast-call module ----------
+ * On CPython, a cffi function of two or more arguments receives them as a
+ * tuple, and every cffi call releases and retakes the GIL: together about
+ * 150 ns of a 32-byte send+recv, which pyzmq's Cython does not pay.
+ * zmq_cffi/_fastcall.c (a plain C extension, built for CPython only) calls
+ * the helpers above through this table, with METH_FASTCALL arguments, and
+ * builds the received bytes itself.  It calls these very functions, so the
+ * slot guard and the receiving thread's area are the same as for cffi
+ * callers.  PyPy's JIT calls cffi functions directly and needs none of this. */
+typedef struct {
+    int version;
+    int (*send)(zmqcffi_slot_t *slot, const char *buf, size_t len, int flags);
+    long (*recv)(zmqcffi_slot_t *slot, int flags);
+    int (*send_parts)(zmqcffi_slot_t *slot, zmqcffi_part_t *parts, int n, int flags);
+    int (*recv_parts)(zmqcffi_slot_t *slot, int flags, int frames);
+    size_t slot_home_offset;  /* offsetof(zmqcffi_slot_t, home) */
+    size_t rx_buf_offset;     /* offsetof(zmqcffi_rx_t, buf) */
+    size_t rx_sizes_offset;   /* offsetof(zmqcffi_rx_t, sizes) */
+    size_t part_size;         /* sizeof(zmqcffi_part_t) */
+    long rx_cap;
+    int eagain;
+    int dontwait;
+} zmqcffi_fast_table_t;
+#define ZMQCFFI_FAST_TABLE_VERSION 2
+
+static uintptr_t zmqcffi_fast_table(void)
+{
+    static const zmqcffi_fast_table_t table = {
+        ZMQCFFI_FAST_TABLE_VERSION, zmqcffi_send, zmqcffi_recv, zmqcffi_send_parts,
+        zmqcffi_recv_parts, offsetof(zmqcffi_slot_t, home), offsetof(zmqcffi_rx_t, buf),
+        offsetof(zmqcffi_rx_t, sizes), sizeof(zmqcffi_part_t), ZMQCFFI_RX_CAP, EAGAIN,
+        ZMQ_DONTWAIT,
+    };
+    return (uintptr_t)&table;
 }

@@ -42,8 +42,30 @@ def _terminate(handle: Any) -> None:
         pass
 
 
+class _SocketRef(weakref.ref):  # type: ignore[type-arg]
+    """A context's entry for one of its sockets: a weak reference to the
+    Socket, with the slot it calls through (see socket._SocketSlot).
+
+    The slot outlives the Socket object, so term() can still stop or close
+    the libzmq socket of a Socket that is unreachable but not yet finalized
+    (on PyPy a finalizer may run long after the object became garbage).
+    """
+
+    __slots__ = ("holder", "shadow")
+    holder: Any
+    shadow: bool
+
+
 # Every live Context, so a forked child can disown them all (see _after_fork).
 _live_contexts: "weakref.WeakSet[Context[Any]]" = weakref.WeakSet()
+
+
+def _live_context_list() -> List[Context[Any]]:
+    """The live Contexts.  list() of the WeakSet's own set of references is
+    one builtin call, which another thread adding a Context cannot
+    interrupt (iterating the WeakSet runs Python code, and can be)."""
+    refs = list(_live_contexts.data)  # type: ignore[attr-defined]
+    return [ctx for ctx in (ref() for ref in refs) if ctx is not None]
 
 
 def _after_fork_in_child() -> None:
@@ -53,7 +75,7 @@ def _after_fork_in_child() -> None:
     raises a clear error instead of corrupting the parent's connections, and
     nothing blocks on a context whose I/O threads did not survive the fork.
     """
-    for ctx in list(_live_contexts):
+    for ctx in _live_context_list():
         ctx._disown("it was created in the parent process, before fork()")
 
 
@@ -95,9 +117,10 @@ class Context(Generic[_SocketT]):
             is_shadow = False
         object.__setattr__(self, "_handle", handle)
         object.__setattr__(self, "_shadow", is_shadow)
-        object.__setattr__(self, "_sockets", weakref.WeakSet())
+        # One _SocketRef per socket not yet closed (a dead one is an orphan),
+        # as dict keys: a dict's table costs about half of a set's per entry.
+        object.__setattr__(self, "_socket_refs", {})
         object.__setattr__(self, "_term_lock", threading.Lock())
-        object.__setattr__(self, "_slots", {})  # id(slot) -> slot of each owned socket
         object.__setattr__(self, "_sockopts", {})
         object.__setattr__(self, "_pid", os.getpid())
         object.__setattr__(self, "_disowned", None)
@@ -221,10 +244,8 @@ class Context(Generic[_SocketT]):
         woken by libzmq itself.)
         """
         object.__setattr__(self, "_terminating", True)
-        for slot in list(self._slots.values()):
-            lib.zmqcffi_slot_stop(slot)
-        for sock in list(self._sockets):
-            lib.zmqcffi_slot_stop(sock._slot)
+        for ref in list(self._socket_refs):
+            lib.zmqcffi_slot_stop(ref.holder.c)
 
     def _check_open(self, for_new_socket: bool = False) -> None:
         """Raise ContextTerminated, saying why, if the context cannot be used."""
@@ -324,15 +345,31 @@ class Context(Generic[_SocketT]):
             raise
         return sock
 
+    @property
+    def _sockets(self) -> List[Any]:
+        """The sockets of this context that are alive and not closed."""
+        found = []
+        for ref in list(self._socket_refs):
+            sock = ref()
+            if sock is not None:
+                found.append(sock)
+        return found
+
+    def _socket_slots(self) -> List[Any]:
+        """The slots of this context's sockets not closed (orphans' too)."""
+        return [ref.holder for ref in list(self._socket_refs)]
+
     def _add_socket(self, sock: Any) -> None:
-        self._sockets.add(sock)
-        if not sock._shadow:
-            self._slots[id(sock._slot)] = sock._slot
+        ref = _SocketRef(sock)
+        ref.holder = sock._slot_holder
+        ref.shadow = sock._shadow
+        object.__setattr__(sock, "_context_ref", ref)
+        self._socket_refs[ref] = None
 
     def _rm_socket(self, sock: Any) -> None:
-        self._sockets.discard(sock)
-        if not sock._shadow:  # a shadow may share the slot of a socket still open
-            self._slots.pop(id(sock._slot), None)
+        # By identity: the reference may be dead already (a socket finalized
+        # in a garbage cycle), and dead references compare by identity.
+        self._socket_refs.pop(getattr(sock, "_context_ref", None), None)
 
     def _close_orphans(self, linger: Optional[int] = None) -> None:
         """Close sockets that are unreachable but not yet finalized.
@@ -344,12 +381,12 @@ class Context(Generic[_SocketT]):
         """
         # (A live shadow may share an orphan's slot: the orphan still goes,
         # as it would at once on CPython, and the shadow then sees it closed.)
-        live = {id(sock._slot) for sock in list(self._sockets) if not sock._shadow}
         keep = lib.ZMQCFFI_KEEP_LINGER if linger is None else linger
-        for key, slot in list(self._slots.items()):
-            if key not in live:
-                del self._slots[key]
-                lib.zmqcffi_slot_close(slot, keep)
+        for ref in list(self._socket_refs):
+            if ref() is None:
+                self._socket_refs.pop(ref, None)
+                if not ref.shadow:
+                    lib.zmqcffi_slot_close(ref.holder.c, keep)
 
     # ---- options ---------------------------------------------------------------
 

@@ -19,11 +19,11 @@ import random
 import warnings
 import weakref
 from time import monotonic as _monotonic
-from typing import (TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, Sequence, Type, TypeVar,
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, Sequence, Tuple, Type, TypeVar,
                     Union, overload)
 
 from zmq_cffi import _options
-from zmq_cffi._ffi import ffi, lib
+from zmq_cffi._ffi import fastcall, ffi, lib
 from zmq_cffi.constants import (
     COPY_THRESHOLD,
     IPC_PATH_MAX_LEN,
@@ -32,7 +32,7 @@ from zmq_cffi.constants import (
     SocketOption,
     SocketType,
 )
-from zmq_cffi.context import Context, declared_attribute
+from zmq_cffi.context import Context, _live_context_list, declared_attribute
 from zmq_cffi.error import ZMQBindError, ZMQError, ZMQVersionError, error_for, strerror
 from zmq_cffi.frame import _FINISHED_TRACKER, Frame, MessageTracker, _zero_copy
 from zmq_cffi.poll import SIGNAL_SLICE_MS as _SIGNAL_SLICE_MS
@@ -78,10 +78,58 @@ _INT_SIZE = ffi.sizeof("int")
 _RX_CAP = lib.ZMQCFFI_RX_CAP
 _KEEP_LINGER = lib.ZMQCFFI_KEEP_LINGER
 _SLOT_CLOSING = lib.ZMQCFFI_SLOT_CLOSING
+
+# The copying send and recv of bytes and of multipart messages of bytes, the
+# commonest calls, take a socket's "hot" handle (_SocketSlot.hot).  recv
+# returns the part as bytes when it is small and in the thread's home area,
+# else the C helper's int result for Socket._recv_slow; recv_parts likewise
+# a list of bytes, or an int for the general path of recv_multipart;
+# send_parts returns None for parts it does not take.  On CPython they are
+# _fastcall's (the handle is the slot's address); on PyPy, thin wrappers of
+# the cffi helpers, which its JIT inlines (the handle is the _SocketSlot).
+if fastcall is not None:
+    _send_bytes = fastcall.send
+    _recv_bytes = fastcall.recv
+    _recv_bytes0 = fastcall.recv0
+    _send_parts_bytes = fastcall.send_parts
+    _recv_parts_bytes = fastcall.recv_parts
+
+    def _hot_handle(holder: _SocketSlot) -> Any:
+        return int(ffi.cast("uintptr_t", holder.c))
+else:
+    def _send_bytes(holder: _SocketSlot, data: bytes, nbytes: int, flags: int) -> int:
+        return _send(holder.c, data, nbytes, flags)
+
+    def _recv_bytes(holder: _SocketSlot, flags: int) -> Union[bytes, int]:
+        n = _recv(holder.c, flags)
+        if 0 <= n <= _RX_CAP:
+            return holder.rx_view[:n]
+        return n
+
+    def _recv_bytes0(holder: _SocketSlot) -> Union[bytes, int]:
+        n = _recv0(holder.c)
+        if 0 <= n <= _RX_CAP:
+            return holder.rx_view[:n]
+        return n
+
+    def _send_parts_bytes(holder: _SocketSlot, parts: Sequence[bytes], flags: int) -> Optional[int]:
+        n = len(parts)
+        if n > 4:
+            return None
+        a, b, c, d = tuple(parts) + _NO_PARTS[n:]
+        return _send_parts4(holder.c, flags, n, a, len(a), b, len(b), c, len(c), d, len(d))
+
+    def _recv_parts_bytes(holder: _SocketSlot, flags: int) -> Union[List[bytes], int]:
+        return _recv_parts(holder.c, flags, 0)
+
+    def _hot_handle(holder: _SocketSlot) -> Any:
+        return holder
 _BIND, _CONNECT, _UNBIND, _DISCONNECT = 0, 1, 2, 3
 # Public attributes a Socket sets on itself (everything else settable is a
 # class attribute or a socket option).
 _PUBLIC_INSTANCE_ATTRS = frozenset(("context", "copy_threshold", "socket_type"))
+# int -> SocketType member (a dict lookup: SocketType(n) costs far more).
+_SOCKET_TYPES: Dict[int, SocketType] = {int(kind): kind for kind in SocketType}
 # Monitor endpoints get a fresh name each time: libzmq frees a stopped
 # monitor's inproc name later, on its reaper thread.
 _monitor_serial = itertools.count(1)
@@ -107,33 +155,58 @@ class _SocketSlot:
     libzmq socket.
 
     ``home`` is the receive area of the thread that made it, and ``rx_view``
-    a view of that area's buffer: C reports a receive as done *there* only
+    a view of that area's buffer (both shared by every slot made in that
+    thread, see _area_and_view): C reports a receive as done *there* only
     when the calling thread is the one whose area lives at that address
     (see zmqcffi_rx_t), so reading them then is always safe.
     """
 
-    __slots__ = ("c", "home", "rx_view", "context", "socket_type")
+    __slots__ = ("c", "home", "rx_view", "hot", "context", "socket_type")
 
     def __init__(self, handle: Any, owned: bool, context: Optional[Context[Any]] = None) -> None:
         # Owned by ffi.new, not ffi.gc: cffi runs ffi.gc destructors as
         # finalizers, so in cyclic garbage the slot could go before a
         # Socket's __del__ closes the socket through it.
-        slot = ffi.new("zmqcffi_slot_t *")  # zeroed: state OPEN, busy 0
-        home = _rx_here()
-        if home == ffi.NULL:
-            raise MemoryError("no memory for this thread's receive area")
-        slot.socket = handle
-        slot.home = home
-        slot.owned = 1 if owned else 0
-        slot.linger = _KEEP_LINGER
+        # A one-element array: one allocation (a "T *" from ffi.new is two
+        # objects, about 60 bytes more per socket); cffi passes it for a
+        # zmqcffi_slot_t * argument, and its fields are at c[0].
+        slot = _new(_SLOT_ARRAY)  # zeroed: state OPEN, busy 0
+        home = lib.zmqcffi_slot_init(slot, handle, 1 if owned else 0)
         self.c = slot
-        self.home = home
-        self.rx_view = ffi.buffer(home.buf, _RX_CAP)
+        self.home, self.rx_view = _area_and_view(home)
+        self.hot = _hot_handle(self)  # what _send_bytes and _recv_bytes take
         self.context = context  # of the Socket that created the libzmq socket
         # Known to the Socket that made it: a shadow sharing this slot takes
         # it from here instead of asking libzmq, which another thread may be
         # using right now (the guard would refuse the call).
         self.socket_type = -1
+
+
+_new = ffi.new
+_SLOT_ARRAY = ffi.typeof("zmqcffi_slot_t[1]")
+
+# Receive area -> (area, view of its buffer): one pair per thread that made
+# sockets, not one per socket (cffi pointers hash and compare by address).
+# A dead thread's address may be a later thread's area: the pair (a pointer
+# and a view, owning nothing) then serves that one.
+_areas: Dict[Any, Tuple[Any, Any]] = {}
+
+
+def _area_and_view(home: Any) -> Tuple[Any, Any]:
+    """The shared (area, view of its buffer) pair for the area ``home``."""
+    pair = _areas.get(home)
+    if pair is None:
+        if not home:
+            raise MemoryError("no memory for this thread's receive area")
+        pair = _areas[home] = (home, ffi.buffer(home.buf, _RX_CAP))
+    return pair
+
+
+# This process's id, one int object shared by every Socket made here (a
+# Socket made before a fork must not close its libzmq socket in the child).
+_process_id = [os.getpid()]
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: _process_id.__setitem__(0, os.getpid()))
 
 
 def _address_of(handle: Any) -> int:
@@ -144,17 +217,25 @@ def _address_of(handle: Any) -> int:
 def _closed_slot() -> _SocketSlot:
     """A slot that refuses every call: what a closed shadow calls through."""
     holder = _SocketSlot(ffi.NULL, owned=False)
-    holder.c.state = lib.ZMQCFFI_SLOT_CLOSED
+    holder.c[0].state = lib.ZMQCFFI_SLOT_CLOSED
     return holder
 
 
 _CLOSED_SLOT = _closed_slot()
 
-# Address of a libzmq socket -> the slot of the open zmq_cffi Socket that
-# created it, so that shadows made from the bare address share that slot.
-# The Socket's close() (also run by its __del__, or _disown after fork)
-# removes the entry.
-_slots_by_address: Dict[int, _SocketSlot] = {}
+def _slot_of_open_socket(address: int) -> Optional[_SocketSlot]:
+    """The slot of the open zmq_cffi Socket that created the libzmq socket at
+    ``address``, so that a shadow made from the bare address shares it.
+
+    Searched among the live contexts' sockets: shadows of bare addresses
+    are rare, and a table kept for them would cost every socket memory.
+    """
+    for context in _live_context_list():
+        for holder in context._socket_slots():
+            slot = holder.c[0]
+            if slot.owned and slot.state < _SLOT_CLOSING and _address_of(slot.socket) == address:
+                return holder
+    return None
 
 
 # A Socket (subclass) in self-typed signatures: ``with ctx.socket(PUSH) as s`` keeps the class.
@@ -225,26 +306,26 @@ class Socket(Generic[_ReturnT]):
         (default ``zmq.COPY_THRESHOLD``).
     """
 
-    # Instance attributes, all set in __init__ with object.__setattr__ (this
-    # class's __setattr__ routes other names to socket options); declared here
-    # for type checkers.
+    # Instance attributes, set with object.__setattr__ (this class's
+    # __setattr__ routes other names to socket options); declared here for
+    # type checkers.  Those with a class-level default are set on an instance
+    # only when it needs another value: every idle socket costs less memory.
     context: Context[Any]
     socket_type: Union[SocketType, int]
     copy_threshold: int
     _closed: bool
     _shadow: bool
-    _handle: Any
     _slot: Any
+    _hot: Any
     _slot_holder: _SocketSlot
-    _shares_slot: bool
-    _rx_view: Any
-    _home: Any
-    _scratch: Optional[_options.OptionScratch]
-    _poll_arrays: Any
-    _disowned: Optional[str]
-    _monitor_socket: Optional[Socket[Any]]
     _pid: int
-    _shadow_ref: Optional[weakref.ReferenceType[Socket[Any]]]
+    _shares_slot: bool = False
+    _scratch: Optional[_options.OptionScratch] = None
+    _poll_arrays: Any = None
+    _disowned: Optional[str] = None
+    _monitor_socket: Optional[Socket[Any]] = None
+    _shadow_ref: Optional[weakref.ReferenceType[Socket[Any]]] = None
+    _context_ref: Any = None  # this socket's entry in its context (see context._SocketRef)
 
     if TYPE_CHECKING:
         # Socket options as attributes (``s.linger``, ``s.RCVMORE``) are
@@ -272,20 +353,22 @@ class Socket(Generic[_ReturnT]):
                                 % (type(self).__name__, name))
         if isinstance(context, Socket) and not shadow:
             context, shadow = None, context
-        setattr_(self, "_shadow_ref", weakref.ref(shadow) if isinstance(shadow, Socket) else None)
+        if isinstance(shadow, Socket):
+            setattr_(self, "_shadow_ref", weakref.ref(shadow))
         shared = None
         if shadow:
             if isinstance(shadow, Socket):
                 context = context or shadow.context
                 address = shadow_address(shadow.underlying, "socket")
+                # Its own slot, when that is the slot of the open Socket that
+                # made the libzmq socket (asyncio makes a shadow per socket).
+                shared = shadow._slot_holder
+                first = shared.c[0]
+                if not first.owned or first.state >= _SLOT_CLOSING:
+                    shared = _slot_of_open_socket(address)
             else:
                 address = shadow_address(shadow, "socket")  # int, CFFI or ctypes pointer
-            shared = _slots_by_address.get(address)
-            if shared is not None and shared.c.state >= _SLOT_CLOSING:
-                # Closed without its Socket's close() (an orphan closed by
-                # term() on PyPy): the address may now be another socket's.
-                _slots_by_address.pop(address, None)
-                shared = None
+                shared = _slot_of_open_socket(address)
             handle = ffi.cast("void *", address)
             context = context or (shared.context if shared is not None else Context.instance())
         else:
@@ -301,22 +384,17 @@ class Socket(Generic[_ReturnT]):
             handle = lib.zmq_socket(context._handle, socket_type)
             if handle == ffi.NULL:
                 raise error_for(ffi.errno, "socket type %r" % (socket_type,))
-        setattr_(self, "_handle", handle)
         setattr_(self, "_shadow", bool(shadow))
         setattr_(self, "context", context)
         # A shadow of a zmq_cffi Socket shares its slot (see _SocketSlot);
         # a shadow of a foreign socket gets a slot that never closes it.
         holder = shared if shared is not None else _SocketSlot(handle, owned=not shadow, context=context)
         setattr_(self, "_slot_holder", holder)
-        setattr_(self, "_shares_slot", shared is not None)
+        if shared is not None:
+            setattr_(self, "_shares_slot", True)
         setattr_(self, "_slot", holder.c)
-        setattr_(self, "_rx_view", holder.rx_view)
-        setattr_(self, "_home", holder.home)
-        setattr_(self, "_scratch", None)
-        setattr_(self, "_poll_arrays", None)
-        setattr_(self, "_disowned", None)
-        setattr_(self, "_monitor_socket", None)
-        setattr_(self, "_pid", os.getpid())
+        setattr_(self, "_hot", holder.hot)
+        setattr_(self, "_pid", _process_id[0])
         setattr_(self, "copy_threshold", COPY_THRESHOLD if copy_threshold is None else copy_threshold)
         setattr_(self, "_closed", False)
         if shared is not None:
@@ -326,16 +404,10 @@ class Socket(Generic[_ReturnT]):
             # Timeouts set elsewhere (see _after_signal).
             for option in (SocketOption.RCVTIMEO, SocketOption.SNDTIMEO):
                 lib.zmqcffi_slot_note_option(holder.c, option, self.get(option))
-        try:
-            socket_type = SocketType(socket_type)
-        except ValueError:
-            pass
-        setattr_(self, "socket_type", socket_type)
+        setattr_(self, "socket_type", _SOCKET_TYPES.get(socket_type, socket_type))
         if not shadow:
             holder.socket_type = socket_type
         context._add_socket(self)
-        if not shadow:
-            _slots_by_address[_address_of(handle)] = holder
         if options:
             # Socket options by keyword (zmq_cffi's extension: pyzmq's Socket
             # takes none), so ctx.socket(PUSH, linger=0) works.
@@ -357,7 +429,12 @@ class Socket(Generic[_ReturnT]):
     @property
     def closed(self) -> bool:
         """True once the socket is closed (for a shadow: or what it wraps)."""
-        return self._closed or self._slot.state >= _SLOT_CLOSING
+        return self._closed or self._slot[0].state >= _SLOT_CLOSING
+
+    @property
+    def _handle(self) -> Any:
+        """The libzmq socket; NULL once closed (or, for a shadow, forgotten)."""
+        return ffi.NULL if self._closed else self._slot_holder.c[0].socket
 
     @property
     def underlying(self) -> int:
@@ -401,30 +478,26 @@ class Socket(Generic[_ReturnT]):
             # The owner's slot stays open; this wrapper calls through one that
             # refuses (a call in progress in another thread keeps the old one).
             object.__setattr__(self, "_slot", _CLOSED_SLOT.c)
+            object.__setattr__(self, "_hot", _CLOSED_SLOT.hot)
             shadow_closes[0] += 1  # Pollers caching the shared slot rebuild
         else:
             lib.zmqcffi_slot_close(self._slot, linger)
         self.context._rm_socket(self)
 
     def _forget_handle(self) -> None:
-        """Closed for Python from now on; shadows made later get their own slot."""
-        if not self._shadow:
-            address = _address_of(self._handle)
-            if _slots_by_address.get(address) is self._slot_holder:
-                _slots_by_address.pop(address, None)
+        """Closed for Python from now on: ``_handle`` reads NULL."""
         object.__setattr__(self, "_closed", True)
-        object.__setattr__(self, "_handle", ffi.NULL)
 
     def _disown(self, reason: str) -> None:
         """Forget the handle without touching libzmq (after fork)."""
         object.__setattr__(self, "_disowned", reason)
         self._forget_handle()
         slot = self._slot
-        slot.owned = 0
+        slot[0].owned = 0
         lib.zmqcffi_slot_close(slot, _KEEP_LINGER)
 
     def __del__(self) -> None:
-        if getattr(self, "_slot", None) is None or getattr(self, "_pid", None) != os.getpid():
+        if getattr(self, "_slot", None) is None or getattr(self, "_pid", None) != _process_id[0]:
             return  # half-built, or inherited over fork
         if not self._closed:
             if not self._shadow:
@@ -704,7 +777,7 @@ class Socket(Generic[_ReturnT]):
             If libzmq fails (Again when NOBLOCK and the queue is full).
         """
         if type(data) is bytes and (copy or len(data) < self.copy_threshold):
-            rc = _send(self._slot, data, len(data), flags)
+            rc = _send_bytes(self._hot, data, len(data), flags)
             if rc:
                 self._retry_send(rc, data, flags)
             return _FINISHED_TRACKER if track and not copy else None
@@ -870,17 +943,17 @@ class Socket(Generic[_ReturnT]):
             raise ValueError("cannot send an empty multipart message")
         # Every part goes in one C call, so the message is sent whole or not
         # at all (see zmqcffi_send_parts): nothing can interrupt it between parts.
-        slot = self._slot
-        if n <= 4 and not track and all_bytes and (copy or max_len < self.copy_threshold):
-            a, b, c, d = tuple(msg_parts) + _NO_PARTS[n:]
-            rc = _send_parts4(slot, flags, n, a, len(a), b, len(b), c, len(c), d, len(d))  # type: ignore[arg-type]  # all bytes
-            if rc == -_EINTR:
-                rc = self._after_signal(
-                    lambda f: _send_parts4(slot, f, n, a, len(a), b, len(b), c, len(c), d, len(d)),  # type: ignore[arg-type]
-                    flags, _POLLOUT)
-            if rc:
-                self._raise(rc)
-            return None
+        if not track and all_bytes and (copy or max_len < self.copy_threshold):
+            hot = self._hot
+            rc = _send_parts_bytes(hot, msg_parts, flags)  # all bytes
+            if rc is not None:
+                if rc == -_EINTR:
+                    rc = self._after_signal(
+                        lambda f: _send_parts_bytes(hot, msg_parts, f),
+                        flags, _POLLOUT)
+                if rc:
+                    self._raise(rc)
+                return None
         return self._send_parts(msg_parts, flags, copy, track)
 
     def _send_parts(self, msg_parts: Sequence[Any], flags: int, copy: bool,
@@ -992,10 +1065,10 @@ class Socket(Generic[_ReturnT]):
         """
         if copy:
             # flags != 0, not just flags: None must reach C and raise TypeError
-            n = _recv(self._slot, flags) if flags != 0 else _recv0(self._slot)
-            if 0 <= n <= _RX_CAP:
-                return self._rx_view[:n]
-            return self._recv_slow(n, flags)
+            got = _recv_bytes(self._hot, flags) if flags != 0 else _recv_bytes0(self._hot)
+            if got.__class__ is bytes:
+                return got
+            return self._recv_slow(got, flags)
         return self._recv_frame(flags)
 
     def _recv_slow(self, n: int, flags: int) -> bytes:
@@ -1005,7 +1078,7 @@ class Socket(Generic[_ReturnT]):
             slot = self._slot
             n = self._after_signal(lambda f: _recv(slot, f), flags, _POLLIN)
         if n >= 0:
-            rx = self._home
+            rx = self._slot_holder.home
         elif n == -_EAWAY:  # in this thread's own area
             rx = _rx_here()
             n = rx.size
@@ -1014,7 +1087,7 @@ class Socket(Generic[_ReturnT]):
         else:
             self._raise(n)
         if n <= _RX_CAP:
-            return self._rx_view[:n]
+            return self._slot_holder.rx_view[:n]
         data = _unpack(rx.data, n)
         lib.zmqcffi_rx_release(rx)
         return data
@@ -1025,7 +1098,7 @@ class Socket(Generic[_ReturnT]):
         if rc == -_EINTR:
             rc = self._after_signal(lambda f: lib.zmqcffi_msg_recv_new(slot, f), flags, _POLLIN)
         if rc == 0:
-            rx = self._home
+            rx = self._slot_holder.home
         elif rc == -_EAWAY:
             rx = _rx_here()
         else:
@@ -1110,16 +1183,22 @@ class Socket(Generic[_ReturnT]):
         # come between two parts, so the message is whole or not received.
         want_frames = 0 if copy else 1
         slot = self._slot
-        n = _recv_parts(slot, flags, want_frames)
+        if copy:
+            got = _recv_parts_bytes(self._hot, flags)
+            if got.__class__ is list:
+                return got
+            n: int = got
+        else:
+            n = _recv_parts(slot, flags, want_frames)
         if n > 0:
-            rx = self._home
-            view = self._rx_view
+            rx = self._slot_holder.home
+            view = self._slot_holder.rx_view
         else:
             if n == -_EINTR:
                 n = self._after_signal(lambda f: _recv_parts(slot, f, want_frames), flags, _POLLIN)
             if n > 0:
-                rx = self._home
-                view = self._rx_view
+                rx = self._slot_holder.home
+                view = self._slot_holder.rx_view
             elif n == -_EAWAY:  # in this thread's own area
                 rx = _rx_here()
                 n = rx.nparts
