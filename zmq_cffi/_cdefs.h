@@ -298,6 +298,7 @@ typedef struct {
     long long started_ms;
     uintptr_t owner;
     int rx_partial;
+    int rx_skip;
 } zmqcffi_slot_t;
 #define ZMQCFFI_EINUSE ...
 

@@ -5,6 +5,8 @@ broken build fails in one place with one clear message.  ``fastcall`` is the
 CPython-only module with the hot send/recv of bytes (see _fastcall.c), bound
 to ``lib``'s helpers here, or None.
 """
+import os
+
 try:
     from zmq_cffi._zmq import ffi, lib
 except ImportError as exc:  # pragma: no cover - only without a build
@@ -20,6 +22,9 @@ try:  # CPython: the copying send/recv without cffi's call overhead (_fastcall.c
 except ImportError:  # PyPy (its JIT calls the cffi helpers directly), or no such build
     fastcall = None
 else:
-    fastcall.init(int(ffi.cast("uintptr_t", lib.zmqcffi_fast_table())))
+    if os.environ.get("ZMQ_CFFI_NO_FASTCALL"):  # A/B measurements: cffi only
+        fastcall = None
+    else:
+        fastcall.init(int(ffi.cast("uintptr_t", lib.zmqcffi_fast_table())))
 
 __all__ = ["ffi", "fastcall", "lib"]
