@@ -739,33 +739,45 @@ static int zmqcffi_recv_parts(zmqcffi_slot_t *slot, int flags, int frames)
 {
     int rc = 0, n = 0, more = 1;
     size_t used = 0, size;
-    zmq_msg_t *msg;
+    zmq_msg_t part, *msg;
     zmqcffi_rx_t *rx;
     ZMQCFFI_RX_ENTER(slot, flags, rx);
     flags = zmqcffi_rx_begin(slot, flags | ZMQCFFI_MP_FIRST);
     while (more) {
-        if (zmqcffi_rx_reserve(rx, n + 1) < 0 || (msg = zmqcffi_msg_new()) == NULL) {
+        if (zmqcffi_rx_reserve(rx, n + 1) < 0) {
             rc = -ENOMEM;
             break;
         }
+        /* Into a message on the stack: a heap one only for a part kept
+         * (a frame, or too large for the area's buffer). */
+        zmq_msg_init(&part);
         if (n == 0)
-            rc = zmqcffi_msg_recv_w(msg, slot->socket, flags);
+            rc = zmqcffi_msg_recv_w(&part, slot->socket, flags);
         else
-            ZMQCFFI_RETRY_EINTR(rc, zmq_msg_recv(msg, slot->socket, ZMQ_DONTWAIT));
+            ZMQCFFI_RETRY_EINTR(rc, zmq_msg_recv(&part, slot->socket, ZMQ_DONTWAIT));
         if (rc < 0) {
-            zmqcffi_msg_free(msg);
+            zmq_msg_close(&part);
             break;
         }
-        more = zmq_msg_more(msg);
-        size = zmq_msg_size(msg);
+        more = zmq_msg_more(&part);
+        size = zmq_msg_size(&part);
         if (!frames && size <= ZMQCFFI_RX_CAP - used) {
-            memcpy(rx->buf + used, zmq_msg_data(msg), size);
+            memcpy(rx->buf + used, zmq_msg_data(&part), size);
             used += size;
-            zmqcffi_msg_free(msg);
+            zmq_msg_close(&part);
             rx->sizes[n] = (long)size;
             rx->datas[n] = NULL;
             rx->msgs[n] = NULL;
         } else {
+            if ((msg = zmqcffi_msg_new()) == NULL) {
+                /* This part is lost: the rest of the message is discarded
+                 * by the next recv_multipart (see below). */
+                zmq_msg_close(&part);
+                slot->rx_partial = more;
+                rc = -ENOMEM;
+                break;
+            }
+            zmq_msg_move(msg, &part);
             rx->sizes[n] = frames ? (long)size : -(long)size - 1;
             rx->datas[n] = (char *)zmq_msg_data(msg);
             rx->msgs[n] = msg;
