@@ -300,13 +300,17 @@ static int zmqcffi_poll_or_signal(zmq_pollitem_t *items, int n, long timeout)
  * socket's RCVTIMEO or SNDTIMEO, read on the first wait (*left_ms ==
  * ZMQCFFI_TIMEOUT_UNREAD).
  *
- * The caller has just made its call with ZMQ_DONTWAIT and got EAGAIN: that
- * call processed the socket's pending commands, so its ZMQ_FD (libzmq's
- * command mailbox) becomes readable when anything changes, and one poll()
- * on it and the wakeup pipe is enough.  (zmq_poll would read ZMQ_EVENTS
- * before and after, each a poll() of its own: measured 4 us more per REQ/REP
- * round trip pinned to one CPU.)  A readable ZMQ_FD does not promise a
- * message: the caller's call may get EAGAIN again, and wait again. */
+ * The caller has just made its call with ZMQ_DONTWAIT and got EAGAIN.  A
+ * receive that fails so has processed the socket's pending commands, so
+ * its ZMQ_FD (libzmq's command mailbox) becomes readable when anything
+ * changes, and one poll() on it and the wakeup pipe is enough (zmq_poll
+ * would read ZMQ_EVENTS before and after, each a poll() of its own:
+ * measured 4 us more per REQ/REP round trip pinned to one CPU).  A send
+ * processes commands only now and then (libzmq throttles it), so a send
+ * at the high-water mark could miss the peer's "read more" command and
+ * spin: for POLLOUT, ZMQ_EVENTS (which processes them) is read first.
+ * A readable ZMQ_FD does not promise readiness: the caller's call may get
+ * EAGAIN again, and wait again. */
 #define ZMQCFFI_TIMEOUT_UNREAD (-2147483647 - 1)
 static int zmqcffi_wait_or_signal(void *socket, short events, int option, long *left_ms)
 {
@@ -314,12 +318,19 @@ static int zmqcffi_wait_or_signal(void *socket, short events, int option, long *
     long long started;
     int rc, fd = -1;
     size_t size = sizeof(fd);
-    (void)events;
     if (*left_ms == ZMQCFFI_TIMEOUT_UNREAD) {
         int timeout = -1;
         size_t tsize = sizeof(timeout);
         zmq_getsockopt(socket, option, &timeout, &tsize);
         *left_ms = timeout;
+    }
+    if (events & ZMQ_POLLOUT) {
+        int ready = 0;
+        size_t rsize = sizeof(ready);
+        if (zmq_getsockopt(socket, ZMQ_EVENTS, &ready, &rsize) < 0)
+            return -zmq_errno();
+        if (ready & ZMQ_POLLOUT)
+            return 0;
     }
     if (zmq_getsockopt(socket, ZMQ_FD, &fd, &size) < 0)
         return -zmq_errno();
