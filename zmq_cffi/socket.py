@@ -124,6 +124,7 @@ else:
 
     def _hot_handle(holder: _SocketSlot) -> Any:
         return holder
+
 _BIND, _CONNECT, _UNBIND, _DISCONNECT = 0, 1, 2, 3
 # Public attributes a Socket sets on itself (everything else settable is a
 # class attribute or a socket option).
@@ -144,6 +145,10 @@ def _as_addr(addr: Union[str, bytes]) -> bytes:
         # C would silently cut the endpoint at the NUL.
         raise ValueError("address contains a NUL character: %r" % (addr,))
     return addr
+
+
+_new = ffi.new
+_SLOT_ARRAY = ffi.typeof("zmqcffi_slot_t[1]")
 
 
 class _SocketSlot:
@@ -181,9 +186,6 @@ class _SocketSlot:
         # using right now (the guard would refuse the call).
         self.socket_type = -1
 
-
-_new = ffi.new
-_SLOT_ARRAY = ffi.typeof("zmqcffi_slot_t[1]")
 
 # Receive area -> (area, view of its buffer): one pair per thread that made
 # sockets, not one per socket (cffi pointers hash and compare by address).
