@@ -110,44 +110,13 @@ fast_init(PyObject *module, PyObject *address)
     Py_RETURN_NONE;
 }
 
-/* send(slot_address, data: bytes, nbytes, flags) -> 0 or -errno.
- * nbytes is accepted for the cffi helper's signature; len(data) is used. */
-static PyObject *
-fast_send(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    void *slot;
-    const char *buf;
-    size_t len;
-    int flags, rc;
-    if (nargs != 4) {
-        PyErr_Format(PyExc_TypeError, "send() takes 4 arguments (%zd given)", nargs);
-        return NULL;
-    }
-    if (!PyBytes_Check(args[1])) {
-        PyErr_Format(PyExc_TypeError, "send() needs bytes, not %.100s", Py_TYPE(args[1])->tp_name);
-        return NULL;
-    }
-    if ((slot = slot_at(args[0])) == NULL || flags_of(args[3], &flags) < 0)
-        return NULL;
-    buf = PyBytes_AS_STRING(args[1]);
-    len = (size_t)PyBytes_GET_SIZE(args[1]);
-    rc = table->send(slot, buf, len, flags | table->dontwait);
-    if (rc == -table->eagain && !(flags & table->dontwait)) {
-        /* It must wait: let other threads run meanwhile (args[1] is held
-         * by the caller for the whole call). */
-        Py_BEGIN_ALLOW_THREADS
-        rc = table->send(slot, buf, len, flags);
-        Py_END_ALLOW_THREADS
-    }
-    return PyLong_FromLong(rc);
-}
-
-/* A blocking receive first tries without waiting, keeping the GIL: when a
- * message is there (a stream) that saves the GIL's round trip.  When none
- * is (request/reply), the try costs libzmq a poll() syscall for nothing;
- * so after a try that finds nothing, the next SKIP_AFTER_EMPTY blocking
- * receives on the socket go straight to the wait, then it tries again.
- * The count lives in the slot and is only touched with the GIL held. */
+/* Every call first tries without waiting, keeping the GIL (FAST_CALL
+ * below): when it can go on at once, as a send almost always can and a
+ * receive in a stream can, that saves the GIL's round trip.  For a blocking
+ * receive that finds nothing (request/reply) the try costs libzmq a poll()
+ * syscall for nothing; so after such a try the next SKIP_AFTER_EMPTY
+ * blocking receives on the socket go straight to the wait, then it tries
+ * again.  The count lives in the slot and is only touched with the GIL held. */
 #define SKIP_AFTER_EMPTY 8
 
 static int
@@ -169,25 +138,71 @@ tried_empty(void *slot)
     *(int *)((char *)slot + table->slot_rx_skip_offset) = SKIP_AFTER_EMPTY;
 }
 
+/* rc = CALL(f), a helper call with flags f, made the fast way: first with
+ * ZMQ_DONTWAIT and the GIL held; if that finds it must wait (and the
+ * caller's flags allow waiting), again with the caller's flags and the GIL
+ * released.  is_recv: a receive, whose first try is skipped as above. */
+#define FAST_CALL(rc, CALL, slot, flags, is_recv)                            \
+    do {                                                                     \
+        int must_wait_ = !((flags) & table->dontwait);                       \
+        (rc) = -table->eagain;                                               \
+        if (!(is_recv) || try_first((slot), (flags))) {                      \
+            (rc) = CALL((flags) | table->dontwait);                          \
+            if ((is_recv) && (rc) == -table->eagain && must_wait_)           \
+                tried_empty(slot);                                           \
+        }                                                                    \
+        if ((rc) == -table->eagain && must_wait_) {                          \
+            Py_BEGIN_ALLOW_THREADS                                           \
+            (rc) = CALL(flags);                                              \
+            Py_END_ALLOW_THREADS                                             \
+        }                                                                    \
+    } while (0)
+
+/* The slot's home receive area: the calling thread's when a receive
+ * returned >= 0 (the helpers' rule, see zmqcffi_rx_t). */
+static const char *
+home_of(void *slot)
+{
+    return *(char *const *)((const char *)slot + table->slot_home_offset);
+}
+
+/* send(slot_address, data: bytes, nbytes, flags) -> 0 or -errno.
+ * nbytes is accepted for the cffi helper's signature; len(data) is used. */
+static PyObject *
+fast_send(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    void *slot;
+    const char *buf;
+    size_t len;
+    int flags, rc;
+    if (nargs != 4) {
+        PyErr_Format(PyExc_TypeError, "send() takes 4 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    if (!PyBytes_Check(args[1])) {
+        PyErr_Format(PyExc_TypeError, "send() needs bytes, not %.100s", Py_TYPE(args[1])->tp_name);
+        return NULL;
+    }
+    if ((slot = slot_at(args[0])) == NULL || flags_of(args[3], &flags) < 0)
+        return NULL;
+    buf = PyBytes_AS_STRING(args[1]);
+    len = (size_t)PyBytes_GET_SIZE(args[1]);
+    /* args[1] is held by the caller for the whole call, GIL released or not. */
+#define CALL_(f) table->send(slot, buf, len, (f))
+    FAST_CALL(rc, CALL_, slot, flags, 0);
+#undef CALL_
+    return PyLong_FromLong(rc);
+}
+
 static PyObject *
 receive(void *slot, int flags)
 {
-    long n = -table->eagain;
-    if (try_first(slot, flags)) {
-        n = table->recv(slot, flags | table->dontwait);
-        if (n == -table->eagain && !(flags & table->dontwait))
-            tried_empty(slot);
-    }
-    if (n == -table->eagain && !(flags & table->dontwait)) {
-        Py_BEGIN_ALLOW_THREADS
-        n = table->recv(slot, flags);
-        Py_END_ALLOW_THREADS
-    }
-    if (n >= 0 && n <= table->rx_cap) {
-        /* Received into the home area of the slot, which is this thread's. */
-        const char *home = *(char *const *)((const char *)slot + table->slot_home_offset);
-        return PyBytes_FromStringAndSize(home + table->rx_buf_offset, (Py_ssize_t)n);
-    }
+    long n;
+#define CALL_(f) table->recv(slot, (f))
+    FAST_CALL(n, CALL_, slot, flags, 1);
+#undef CALL_
+    if (n >= 0 && n <= table->rx_cap)
+        return PyBytes_FromStringAndSize(home_of(slot) + table->rx_buf_offset, (Py_ssize_t)n);
     return PyLong_FromLong(n);
 }
 
@@ -255,12 +270,9 @@ fast_send_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         parts[i].frame = NULL;
         parts[i].token = 0;
     }
-    rc = table->send_parts(slot, parts, (int)n, flags | table->dontwait);
-    if (rc == -table->eagain && !(flags & table->dontwait)) {
-        Py_BEGIN_ALLOW_THREADS
-        rc = table->send_parts(slot, parts, (int)n, flags);
-        Py_END_ALLOW_THREADS
-    }
+#define CALL_(f) table->send_parts(slot, parts, (int)n, (f))
+    FAST_CALL(rc, CALL_, slot, flags, 0);
+#undef CALL_
     for (i = 0; i < n; i++)
         Py_DECREF(held[i]);
     return PyLong_FromLong(rc);
@@ -283,20 +295,12 @@ fast_recv_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     if ((slot = slot_at(args[0])) == NULL || flags_of(args[1], &flags) < 0)
         return NULL;
-    n = -table->eagain;
-    if (try_first(slot, flags)) {
-        n = table->recv_parts(slot, flags | table->dontwait, 0);
-        if (n == -table->eagain && !(flags & table->dontwait))
-            tried_empty(slot);
-    }
-    if (n == -table->eagain && !(flags & table->dontwait)) {
-        Py_BEGIN_ALLOW_THREADS
-        n = table->recv_parts(slot, flags, 0);
-        Py_END_ALLOW_THREADS
-    }
+#define CALL_(f) table->recv_parts(slot, (f), 0)
+    FAST_CALL(n, CALL_, slot, flags, 1);
+#undef CALL_
     if (n <= 0)
         return PyLong_FromLong(n);
-    home = *(char *const *)((const char *)slot + table->slot_home_offset);
+    home = home_of(slot);
     sizes = *(long *const *)(home + table->rx_sizes_offset);
     for (i = 0; i < n; i++)
         if (sizes[i] < 0)  /* a large part, held in its message */
