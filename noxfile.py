@@ -24,7 +24,34 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["tests", "apps"]
 
-PYTHONS = ["3.11", "pypy3.9"]
+
+
+def _discover_pythons():
+    """The interpreters to test on: ``$ZMQ_CFFI_PYTHONS`` (space-separated nox
+    names), else this machine's ``python3`` and ``pypy3`` as nox names
+    ("3.11", "pypy3.9"): Debian 12 has CPython 3.11 and PyPy 3.9, Debian 13
+    CPython 3.13 and PyPy 3.11, and the matrix roots (matrix/) their own."""
+    import shutil
+    import subprocess
+
+    given = os.environ.get("ZMQ_CFFI_PYTHONS", "").split()
+    if given:
+        return given
+    found = []
+    for command, prefix in (("python3", ""), ("pypy3", "pypy")):
+        path = shutil.which(command)
+        if path is None:
+            continue
+        version = subprocess.run([path, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                 capture_output=True, text=True).stdout.strip()
+        if version:
+            found.append(prefix + version)
+    return found
+
+
+PYTHONS = _discover_pythons()
+# The one CPython of the static checks, the docs and the report.
+CPYTHON = next((p for p in PYTHONS if not p.startswith("pypy")), "3")
 RAW_DIR = os.path.join("bench", "results", "raw")
 
 
@@ -170,7 +197,7 @@ def bench(session):
                 *session.posargs)
 
 
-@nox.session(python="3.11")
+@nox.session(python=CPYTHON)
 @nox.parametrize("kind", ["quick", "full"])
 def report(session, kind):
     """Merge the raw benchmark results into bench/results (markdown, JSON, PNG)."""
@@ -331,14 +358,14 @@ def wheels(session):
 LINT_PATHS = ["zmq_cffi", "tests", "tests_apps", "tests_typing", "bench", "examples", "noxfile.py"]
 
 
-@nox.session(python="3.11")
+@nox.session(python=CPYTHON)
 def lint(session):
     """ruff (configured in pyproject.toml) on the code and its tests."""
     session.install("ruff>=0.6")
     session.run("ruff", "check", *LINT_PATHS)
 
 
-@nox.session(python="3.11", name="typing")
+@nox.session(python=CPYTHON, name="typing")
 def typing_(session):
     """mypy --strict on the package; user-style files through mypy and pyright,
     against zmq_cffi and pyzmq (tests_typing/; extra pytest arguments after --)."""
@@ -360,7 +387,7 @@ def typing_(session):
 DOCS_PACKAGES = ["sphinx>=7", "matplotlib", "tornado>=6.1", "gevent"]
 
 
-@nox.session(python="3.11")
+@nox.session(python=CPYTHON)
 def docs(session):
     """Build the documentation into docs/_build/html.
 

@@ -29,8 +29,19 @@ which reads ``EVENTS`` and serves the waiters at the head of the queues.
 A receive takes a message from libzmq only at the moment it completes a
 future that is still pending, so cancelling a receive (or its timing out)
 never loses a message: the next receive gets it.
+
+One window remains, and it is asyncio's: a task may be cancelled after the
+future it awaits got its message but before the task resumed.  Since Python
+3.12 ``asyncio.wait_for`` cancels that way whenever its timeout fires at that
+moment, and ``asyncio.timeout``, ``TaskGroup`` and ``task.cancel()`` can on
+any version; the message would be dropped with the cancelled await.  A
+receive's future (``_RecvFuture``) notices that the exception thrown into its
+``await`` found it already holding a message, and gives the message back to
+its socket: the next receive returns it, before anything libzmq still holds
+(messages given back are ordered by when they were received).
 """
 import asyncio
+import bisect
 import pickle
 import selectors
 import warnings
@@ -44,6 +55,7 @@ from zmq_cffi.constants import (
     EVENTS,
     POLLIN,
     POLLOUT,
+    RCVMORE,
     RCVTIMEO,
     SNDTIMEO,
     SocketOption,
@@ -63,6 +75,7 @@ _POLLIN = int(POLLIN)
 _POLLOUT = int(POLLOUT)
 _EVENTS = int(EVENTS)
 _RCVTIMEO = int(RCVTIMEO)
+_RCVMORE = int(RCVMORE)
 _SNDTIMEO = int(SNDTIMEO)
 _ENOTSOCK = int(ENOTSOCK)
 
@@ -135,6 +148,44 @@ def _warn_io_loop_ignored(obj: Any) -> None:
     )
 
 
+def _as_part(part: Any, copy: bool) -> Any:
+    """A given-back message part as a receive with ``copy`` returns it."""
+    if copy:
+        return part.bytes if isinstance(part, Frame) else part
+    return part if isinstance(part, Frame) else Frame(part)
+
+
+class _RecvFuture(asyncio.Future):  # type: ignore[type-arg]
+    """The Future of a receive: never drops the message of a cancelled await.
+
+    asyncio lets a task be cancelled after the future it awaits was given
+    its result and before the task resumes (``wait_for``'s timeout does so
+    since Python 3.12); the result would then be lost.  When an exception
+    is thrown into the ``await`` of a future that holds a received message,
+    the message goes back to its socket for the next receive.
+    """
+
+    # (socket, receive number, kind, message before the transform or None, extra)
+    _zmq_taken: Optional[Tuple[Any, ...]] = None
+
+    def __await__(self) -> Any:
+        if not self.done():
+            self._asyncio_future_blocking = True
+            try:
+                yield self
+            except BaseException:
+                taken = self._zmq_taken
+                if taken is not None and not self.cancelled():
+                    self._zmq_taken = None
+                    taken[0]._give_back(taken, self.result())
+                raise
+        if not self.done():
+            raise RuntimeError("await wasn't used with future")
+        return self.result()
+
+    __iter__ = __await__
+
+
 class Socket(_SyncSocket["asyncio.Future[Any]"]):
     """A Socket whose send, recv and poll methods return asyncio Futures.
 
@@ -146,7 +197,11 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
       nothing could be done).
     * ``RCVTIMEO``/``SNDTIMEO`` >= 0: a waiting receive/send fails with
       ``zmq.Again`` after that many milliseconds.
-    * Cancelling a pending receive never loses a message.
+    * Cancelling a receive never loses a message, not even when the task
+      is cancelled after the message arrived (``wait_for``'s timeout on
+      Python 3.12+): the next receive returns it.
+    * A cancelled send either was sent (its Future, if kept, is done and
+      not cancelled) or was not (the Future is cancelled).
     * ``close()`` cancels every pending future.
 
     Parameters
@@ -179,6 +234,11 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
     _send_waiters: Deque[Waiter] = ()  # type: ignore[assignment]
     _rcvtimeo: Optional[int] = None  # cached option; None: read it each time
     _sndtimeo: Optional[int] = None
+    # Messages given back by cancelled awaits (see _RecvFuture), in the order
+    # they were received: [(receive number, parts, libzmq holds more parts)].
+    _returned: List[Tuple[int, List[Any], bool]] = ()  # type: ignore[assignment]  # a list once used
+    _received = 0  # receives completed so far: numbers them
+    _returned_rcvmore: Optional[int] = None  # RCVMORE after a part served from _returned
 
     def __init__(self, context: Optional[Any] = None, socket_type: int = -1,
                  io_loop: Any = None, _from_socket: Optional[_SyncSocket[Any]] = None,
@@ -252,6 +312,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     def _release_io(self) -> None:
         """Cancel the pending futures and stop watching the FD."""
+        self._returned = ()  # type: ignore[assignment]  # unread, as libzmq's queue
         _cancel_quietly(_drop_waiters(self._recv_waiters) + _drop_waiters(self._send_waiters))
         self._stop_timer()
         loop = self._loop
@@ -266,6 +327,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         # After fork: forget the loop too (it belongs to the parent).
         super()._disown(reason)
         self._loop = None
+        self._returned = ()  # type: ignore[assignment]
         if self._sync is not None:
             self._recv_waiters.clear()
             self._send_waiters.clear()
@@ -391,7 +453,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         if self._closed or sync is None:
             return
         try:
-            events = sync._events()
+            events = self._ready_events()
         except ZMQError as exc:
             self._fail_waiters(exc)
             return
@@ -422,10 +484,70 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             # Something was sent or received: EVENTS may have changed, and the
             # FD may not fire for what is already queued.
             try:
-                events = sync._events()
+                events = self._ready_events()
             except ZMQError as exc:
                 self._fail_waiters(exc)
                 return
+
+    def _ready_events(self) -> int:
+        """EVENTS, with POLLIN while a given-back message waits."""
+        events: int = self._sync._events()
+        return events | _POLLIN if self._returned else events
+
+    def _give_back(self, taken: Tuple[Any, ...], result: Any) -> None:
+        """A cancelled await dropped a received message: keep it for the next receive."""
+        if self._closed:
+            return  # gone with the socket, as libzmq's unread messages are
+        _, number, kind, raw, extra = taken
+        if raw is None:
+            raw = result
+        if kind == _RECV_MULTIPART:
+            parts, more = list(raw), False
+        else:
+            if kind == _RECV:
+                parts = [raw]
+            else:  # recv_into: the bytes the buffer got
+                view = memoryview(extra[0]).cast("B")
+                parts = [bytes(view[:min(raw, len(view))])]
+            # Whether libzmq holds more parts of it is known only while it
+            # is the latest receive (a later one took them otherwise).
+            more = number == self._received - 1 and bool(self._rcvmore())
+        if not self._returned:
+            self._returned = []
+        bisect.insort(self._returned, (number, parts, more))
+        if self._recv_waiters and _has_live_waiter(self._recv_waiters):
+            self._recheck_soon()
+
+    def _rcvmore(self) -> int:
+        if self._returned_rcvmore is not None:
+            return self._returned_rcvmore
+        return int(self._sync.get(_RCVMORE))
+
+    def _take_returned(self, kind: int, flags: int, copy: bool, track: bool, extra: Any) -> Any:
+        """Serve a receive from the messages given back, first in line."""
+        returned = self._returned
+        number, parts, more = returned[0]
+        if kind == _RECV_MULTIPART:
+            del returned[0]
+            message = [_as_part(part, copy) for part in parts]
+            if more:  # the rest is still in libzmq (a whole message arrives at once)
+                message += self._sync.recv_multipart(flags | _NOBLOCK, copy, track)
+            self._returned_rcvmore = 0
+            return message
+        if len(parts) > 1:
+            returned[0] = (number, parts[1:], more)
+            self._returned_rcvmore = 1
+        else:
+            del returned[0]
+            self._returned_rcvmore = int(more)
+        part = parts[0]
+        if kind == _RECV:
+            return _as_part(part, copy)
+        data = memoryview(part).cast("B")
+        view = memoryview(extra[0]).cast("B")
+        room = min(len(view), extra[1] or len(view))
+        view[:min(room, len(data))] = data[:room]
+        return len(data)
 
     def _serve_queue(self, waiters: Deque[Waiter], events: int, receiving: bool) -> bool:
         """Serve the head of one queue: drop finished futures, answer polls,
@@ -483,16 +605,20 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         Returns False (future untouched) when it would block and ``may_wait``.
         """
         sync = self._sync
-        result: Any
+        raw: Any
         try:
-            if kind == _RECV_MULTIPART:
-                result = sync.recv_multipart(flags | _NOBLOCK, copy, track)
-            elif kind == _RECV:
-                result = sync.recv(flags | _NOBLOCK, copy, track)
+            if self._returned:
+                raw = self._take_returned(kind, flags, copy, track, extra)
             else:
-                result = sync.recv_into(extra[0], nbytes=extra[1], flags=flags | _NOBLOCK)
-            if transform is not None:
-                result = transform(result)
+                if self._returned_rcvmore is not None:
+                    self._returned_rcvmore = None
+                if kind == _RECV_MULTIPART:
+                    raw = sync.recv_multipart(flags | _NOBLOCK, copy, track)
+                elif kind == _RECV:
+                    raw = sync.recv(flags | _NOBLOCK, copy, track)
+                else:
+                    raw = sync.recv_into(extra[0], nbytes=extra[1], flags=flags | _NOBLOCK)
+            result = raw if transform is None else transform(raw)
         except Again as exc:
             if may_wait:
                 return False
@@ -501,6 +627,10 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         except Exception as exc:
             future.set_exception(exc)
             return True
+        number = self._received
+        self._received = number + 1
+        future._zmq_taken = (self, number, kind, None if transform is None else raw,  # type: ignore[attr-defined]
+                             extra)
         future.set_result(result)
         return True
 
@@ -539,7 +669,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             loop = _get_running_loop()
         except RuntimeError:
             loop = _loop_outside_coroutine()
-        future = loop.create_future()
+        future = _RecvFuture(loop=loop)
         if flags & _NOBLOCK:
             # Done at once, even ahead of queued receives (as pyzmq does).
             if self._closed:
@@ -558,11 +688,9 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         waiters = self._recv_waiters
         while waiters and waiters[0][0].done():
             waiters.popleft()
-        if not waiters:
-            # Reading EVENTS first is cheaper than a receive that fails.
-            events = self._sync._events()
-            if events & _POLLIN and self._recv_now(future, kind, flags, copy, track,
-                                                   transform, extra, True):
+        # Reading EVENTS first is cheaper than a receive that fails.
+        if not waiters and (self._returned or self._sync._events() & _POLLIN):
+            if self._recv_now(future, kind, flags, copy, track, transform, extra, True):
                 if self._send_waiters and _has_live_waiter(self._send_waiters):
                     self._recheck_soon()
                 return future
@@ -616,7 +744,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             recv_waiters.popleft()
         while send_waiters and send_waiters[0][0].done():
             send_waiters.popleft()
-        events = self._sync._events()
+        events = self._ready_events()
         # An event is free to report only if no queued operation claims it first.
         free = (0 if recv_waiters else _POLLIN) | (0 if send_waiters else _POLLOUT)
         mask = int(mask)
@@ -650,9 +778,14 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         Reading EVENTS may consume the FD's signal, so pending futures are
         re-checked afterwards.
         """
+        if key == _RCVMORE and self._returned_rcvmore is not None:
+            return self._returned_rcvmore  # the last part came from a given-back message
         value = super().get(key)
-        if key == _EVENTS and self._any_waiter():
-            self._recheck_soon()
+        if key == _EVENTS:
+            if self._returned:
+                value = int(value) | _POLLIN
+            if self._any_waiter():
+                self._recheck_soon()
         return value
 
     setsockopt = set
@@ -794,7 +927,10 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         future = loop.create_future()
         if timeout == 0:
             try:
-                future.set_result(int(_SyncSocket.poll(self, 0, flags)))
+                ready = int(_SyncSocket.poll(self, 0, flags))
+                if self._returned:
+                    ready |= flags & _POLLIN
+                future.set_result(ready)
             except Exception as exc:
                 future.set_exception(exc)
             if self._any_waiter():
@@ -808,6 +944,18 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     def __repr__(self) -> str:
         return super().__repr__().replace("<zmq_cffi.", "<zmq_cffi.asyncio.", 1)
+
+
+def _with_given_back(poller: _SyncPoller, ready: List[Tuple[Any, int]]) -> List[Tuple[Any, int]]:
+    """``ready``, plus POLLIN for registered sockets holding a given-back message."""
+    waiting = [sock for sock, mask in poller.sockets
+               if mask & _POLLIN and isinstance(sock, Socket) and sock._returned]
+    if not waiting:
+        return ready
+    events = dict(ready)
+    for sock in waiting:
+        events[sock] = events.get(sock, 0) | _POLLIN
+    return list(events.items())
 
 
 class _PollRound:
@@ -895,7 +1043,7 @@ class _PollRound:
             future.set_exception(exc)
             return
         try:
-            future.set_result(_SyncPoller.poll(self.poller, 0))
+            future.set_result(_with_given_back(self.poller, _SyncPoller.poll(self.poller, 0)))
         except Exception as error:
             future.set_exception(error)
         # zmq_poll read EVENTS of every socket: re-check those with waiters.
@@ -934,7 +1082,7 @@ class Poller(_SyncPoller):
         future = loop.create_future()
         if timeout == 0:
             try:
-                future.set_result(super().poll(0))
+                future.set_result(_with_given_back(self, super().poll(0)))
             except Exception as exc:
                 future.set_exception(exc)
             return future
