@@ -148,7 +148,18 @@ def test_doc_code_block_runs(path, lang, line, code, tmp_path):
     _run([str(script)], cwd=str(tmp_path))
 
 
-@pytest.mark.parametrize("name", EXAMPLE_FILES)
+# numpy has no wheel for PyPy 8.0 and its build from source does not fit a
+# test run: the matrix installs none there (noxfile.py), so this example
+# cannot run; numpy's zero-copy path is tested on every other interpreter.
+_NO_NUMPY_HERE = sys.implementation.name == "pypy" and sys.pypy_version_info >= (8, 0)  # type: ignore[attr-defined]
+_NEEDS_NUMPY = {"zero_copy_numpy.py"}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(
+        reason="numpy has no wheel for PyPy 8.0 (none installed)", raises=AssertionError, strict=True))
+    if name in _NEEDS_NUMPY and _NO_NUMPY_HERE else name
+    for name in EXAMPLE_FILES])
 def test_example_runs(name, tmp_path):
     proc = _run([os.path.join(EXAMPLES, name)], cwd=str(tmp_path))
     assert proc.stdout.strip(), "the example printed nothing"

@@ -10,6 +10,7 @@ import array
 import gc
 import hashlib
 import struct
+import sys
 
 import pytest
 
@@ -45,7 +46,29 @@ def test_memoryview_of_a_received_frame_is_its_content(pair, size):
     assert bytearray(frame) == data
     assert hashlib.sha256(frame).digest() == hashlib.sha256(data).digest()
     if size >= 8:
-        assert struct.unpack_from("<Q", frame, 0) == struct.unpack_from("<Q", data, 0)
+        # struct takes the frame's view everywhere (the frame itself: below).
+        assert struct.unpack_from("<Q", frame.buffer, 0) == struct.unpack_from("<Q", data, 0)
+
+
+# PyPy 8.0's struct module reads only its own buffer types: it ignores
+# __buffer__ (PEP 688) on any Python class, a __pypy__.bufferable subclass or
+# not, while memoryview, hashlib, zlib, bytes() and file writes honour it
+# (PyPy 7.3's struct honoured it).  Nothing a Python class can do about it;
+# frame.buffer works there.  Strict: the day PyPy fixes it, this says so.
+PYPY_STRUCT_IGNORES_BUFFER = pytest.mark.xfail(
+    sys.implementation.name == "pypy" and sys.pypy_version_info >= (8, 0),  # type: ignore[attr-defined]
+    reason="PyPy 8.0's struct ignores __buffer__ of Python classes (use frame.buffer)",
+    raises=TypeError, strict=True)
+
+
+@PYPY_STRUCT_IGNORES_BUFFER
+@pytest.mark.parametrize("size", [8, 70000])
+def test_struct_reads_a_received_frame_in_place(pair, size):
+    a, b = pair
+    data = _payload(size)[:size]
+    a.send(data, copy=size < 65536)
+    frame = b.recv(copy=False)
+    assert struct.unpack_from("<Q", frame, 0) == struct.unpack_from("<Q", data, 0)
 
 
 def test_received_frame_is_read_in_place_not_copied(pair):

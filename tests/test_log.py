@@ -558,10 +558,18 @@ def test_log_watcher_prints_filtered_records(ctx):
     handler.setFormatter(logging.Formatter("%(message)s"))
     log = _logger(handler)
     env = dict(os.environ, PYTHONUNBUFFERED="1", ZMQ_CFFI_TEST_BACKEND=BACKEND)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", zmq.__name__ + ".log", endpoint,
-         "--topic", "app.ERROR", "--separator", " >> "],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    # The watcher stops on Ctrl-C.  A process started with SIGINT ignored (by
+    # a non-interactive shell, in the background) passes that on to its
+    # children, and Python then leaves it ignored: with a handler installed
+    # here, the child starts with SIGINT's default instead (exec resets it).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", zmq.__name__ + ".log", endpoint,
+             "--topic", "app.ERROR", "--separator", " >> "],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     lines = queue.Queue()
     reader = threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True)
     reader.start()

@@ -187,3 +187,23 @@ def test_the_wakeup_pipe_is_installed_only_where_free(setup, env, expected):
                           text=True, timeout=60, env=dict(os.environ, **env))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == expected
+
+
+def test_tests_that_need_ctrl_c_pass_when_started_with_sigint_ignored():
+    """A test process started in the background by a non-interactive shell
+    begins with SIGINT ignored (Python then installs no KeyboardInterrupt
+    handler, and children inherit the ignore): the tests that need Ctrl-C
+    install what they need themselves.  Run them from such a process."""
+    import os
+    import subprocess
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    tests = ["tests/test_log.py::test_log_watcher_prints_filtered_records",
+             "tests/test_threads.py::test_term_completes_after_interrupted_term_and_a_socket_call"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", ".", *tests],
+        capture_output=True, text=True, timeout=120, cwd=os.path.dirname(here),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-1000:]
+    assert "2 passed" in proc.stdout, proc.stdout[-500:]

@@ -51,6 +51,8 @@ static struct PyModuleDef bufferable_module = {
     .m_size = -1,
 };
 
+/* Built for CPython < 3.12 only (3.12+ has PEP 688), so never for a
+ * free-threaded interpreter (3.13t+): no Py_mod_gil declaration is needed. */
 PyMODINIT_FUNC
 PyInit__bufferable(void)
 {

@@ -116,17 +116,22 @@ fast_init(PyObject *module, PyObject *address)
  * receive that finds nothing (request/reply) the try costs libzmq a poll()
  * syscall for nothing; so after such a try the next SKIP_AFTER_EMPTY
  * blocking receives on the socket go straight to the wait, then it tries
- * again.  The count lives in the slot and is only touched with the GIL held. */
+ * again.  The count lives in the slot.  It is only a hint: with the GIL it
+ * is touched by one thread at a time; without it (free-threaded builds) two
+ * threads racing on one socket may lose a decrement, so it is read and
+ * written with relaxed atomics, never as a plain data race. */
 #define SKIP_AFTER_EMPTY 8
 
 static int
 try_first(void *slot, int flags)
 {
     int *skip = (int *)((char *)slot + table->slot_rx_skip_offset);
+    int left;
     if (flags & table->dontwait)
         return 1;
-    if (*skip > 0) {
-        --*skip;
+    left = __atomic_load_n(skip, __ATOMIC_RELAXED);
+    if (left > 0) {
+        __atomic_store_n(skip, left - 1, __ATOMIC_RELAXED);
         return 0;
     }
     return 1;
@@ -135,7 +140,8 @@ try_first(void *slot, int flags)
 static void
 tried_empty(void *slot)
 {
-    *(int *)((char *)slot + table->slot_rx_skip_offset) = SKIP_AFTER_EMPTY;
+    __atomic_store_n((int *)((char *)slot + table->slot_rx_skip_offset), SKIP_AFTER_EMPTY,
+                     __ATOMIC_RELAXED);
 }
 
 /* rc = CALL(f), a helper call with flags f, made the fast way: first with
@@ -339,8 +345,21 @@ static struct PyModuleDef fast_module = {
     "The copying send and recv of bytes for CPython (see _fastcall.c).", -1, fast_methods,
 };
 
+/* Free-threaded CPython (3.13t+): this module needs no GIL.  Its only
+ * global, the table pointer, is written once by init() while socket.py is
+ * imported; the calls share no other state than the helpers' (whose slot
+ * guard and per-thread areas are atomic or thread-local) and the skip hint
+ * above; the objects it builds are new.  Without this declaration a
+ * free-threaded interpreter would turn the GIL back on at import. */
 PyMODINIT_FUNC
 PyInit__fastcall(void)
 {
-    return PyModule_Create(&fast_module);
+    PyObject *module = PyModule_Create(&fast_module);
+#ifdef Py_GIL_DISABLED
+    if (module != NULL && PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+#endif
+    return module;
 }

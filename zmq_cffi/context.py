@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import sys
 from errno import EINVAL as _EINVAL
 import threading
 import warnings
@@ -494,10 +495,22 @@ def declared_attribute(cls: type, name: str) -> bool:
     """Whether ``cls`` (or a base) declares ``name`` by annotation, as in
     ``class MyContext(zmq.Context): extra: int``: such an attribute is set
     on the instance instead of being taken for an option (as pyzmq does)."""
-    for klass in cls.__mro__:
-        if name in vars(klass).get("__annotations__", {}):
-            return True
-    return False
+    return any(name in _own_annotations(klass) for klass in cls.__mro__)
+
+
+def _own_annotations(klass: type) -> Any:
+    """The annotations written in ``klass``'s own body (not its bases')."""
+    found = vars(klass).get("__annotations__")
+    if found is None and sys.version_info >= (3, 14):
+        # PEP 649: a 3.14 class body keeps an __annotate__ function instead,
+        # evaluated on demand; FORWARDREF does not fail on undefined names.
+        import annotationlib
+
+        try:
+            found = annotationlib.get_annotations(klass, format=annotationlib.Format.FORWARDREF)
+        except Exception:  # an annotation whose evaluation fails otherwise
+            found = None
+    return found or {}
 
 
 #: pyzmq 25+'s name for the synchronous Context.
