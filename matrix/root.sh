@@ -17,8 +17,9 @@ checkout="$(dirname "$here")"
 roots="${ZMQ_CFFI_ROOTS:-/var/cache/zmq_cffi/roots}"
 
 # What every root needs: both interpreters with headers and venv, a compiler,
-# libzmq's headers, and certificates for pip.
-PACKAGES="ca-certificates,gcc,libc6-dev,pkg-config,libzmq3-dev,python3,python3-dev,python3-venv,pypy3,pypy3-dev,pypy3-venv"
+# libzmq's headers, and certificates for pip; make, cmake and g++ build the
+# applications' packages that have no wheel for PyPy 3.11 (gevent, pyzmq).
+PACKAGES="ca-certificates,gcc,g++,make,cmake,libc6-dev,pkg-config,libzmq3-dev,python3,python3-dev,python3-venv,pypy3,pypy3-dev,pypy3-venv"
 
 log() { printf '\033[1m[matrix]\033[0m %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -88,6 +89,10 @@ run() {
         mount -t tmpfs -o mode=1777 shm "$r/dev/shm"
         mkdir -p "$r/dev/pts" && mount -t devpts -o newinstance,ptmxmode=0666 devpts "$r/dev/pts" || true
         mount -t tmpfs -o mode=1777 tmp "$r/tmp"
+        # The host name resolves inside as outside (ipyparallel asks for it).
+        for f in /etc/hosts /etc/hostname /etc/resolv.conf; do
+            [ -e "$f" ] && touch "$r$f" && mount --bind "$f" "$r$f"
+        done
         exec chroot "$r" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
             PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
             PIP_CERT=/etc/ssl/certs/ca-certificates.crt PIP_DISABLE_PIP_VERSION_CHECK=1 \

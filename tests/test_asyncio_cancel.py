@@ -168,8 +168,11 @@ def test_several_given_back_messages_keep_their_order():
         async def waiter(future):
             return await future
 
-        for future in futures:
-            future.add_done_callback(lambda _f, i=len(tasks): tasks[i].cancel())
+        def canceller(index):
+            return lambda _future: tasks[index].cancel()
+
+        for index, future in enumerate(futures):
+            future.add_done_callback(canceller(index))
             tasks.append(asyncio.ensure_future(waiter(future)))
         await asyncio.sleep(0.01)
         for i in range(3):

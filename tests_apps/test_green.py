@@ -398,6 +398,55 @@ def test_gevent_timeout_around_recv_leaves_socket_usable(ctx):
         assert pull.recv() == b"after"
 
 
+@pytest.mark.parametrize("how", ["timeout", "kill"])
+def test_timeouts_and_kills_at_random_moments_lose_no_message(ctx, how):
+    """Thousands of receives, each under a gevent Timeout (or a kill from
+    another greenlet) of 0-1.5 ms while its message is sent at a random
+    moment of the next 3 ms: every message arrives once, in order.  A green receive
+    takes the message from libzmq only after its wait, with no switch before
+    it returns, so an exception delivered at the wait leaves it queued."""
+    import random
+
+    pull, push = _pair(ctx, gzmq.PULL, gzmq.PUSH, transport="inproc")
+    rng = random.Random(1208 if how == "timeout" else 812)
+    sent = [0]
+    got, interrupted = [], 0
+
+    def send_one(delay):
+        gevent.sleep(delay)
+        push.send(b"%d" % sent[0])  # numbered when it leaves
+        sent[0] += 1
+
+    def receive_one():
+        got.append(pull.recv())
+
+    with gevent.Timeout(LIMIT * 2):
+        for _ in range(2000):
+            sender = gevent.spawn(send_one, rng.random() * 0.003)
+            limit = rng.random() * 0.0015
+            if how == "timeout":
+                try:
+                    with gevent.Timeout(limit):
+                        receive_one()
+                except gevent.Timeout:
+                    interrupted += 1
+            else:
+                receiver = gevent.spawn(receive_one)
+                gevent.sleep(limit)
+                if not receiver.dead:
+                    receiver.kill()
+                    interrupted += 1
+            sender.join()
+            while pull.poll(0):  # an interrupted round's message: start the next one clean
+                got.append(pull.recv(gzmq.NOBLOCK))
+        while pull.poll(50):
+            got.append(pull.recv())
+    numbers = [int(m) for m in got]
+    print("interrupted %d of 2000, received %d" % (interrupted, len(numbers)))
+    assert interrupted >= 10, "the schedule must interrupt receives to test anything"
+    assert numbers == list(range(sent[0])), "lost, duplicated or reordered"
+
+
 def test_socket_poll_is_green(ctx):
     pull, push = _pair(ctx, gzmq.PULL, gzmq.PUSH, "inproc")
     ticker = Ticker()

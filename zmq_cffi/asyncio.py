@@ -165,7 +165,8 @@ class _RecvFuture(asyncio.Future):  # type: ignore[type-arg]
     the message goes back to its socket for the next receive.
     """
 
-    # (socket, receive number, kind, message before the transform or None, extra)
+    # (socket, receive number, kind, message before the transform or None,
+    # extra): set when a waiting receive completes
     _zmq_taken: Optional[Tuple[Any, ...]] = None
 
     def __await__(self) -> Any:
@@ -502,16 +503,16 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         if raw is None:
             raw = result
         if kind == _RECV_MULTIPART:
-            parts, more = list(raw), False
-        else:
-            if kind == _RECV:
-                parts = [raw]
-            else:  # recv_into: the bytes the buffer got
-                view = memoryview(extra[0]).cast("B")
-                parts = [bytes(view[:min(raw, len(view))])]
-            # Whether libzmq holds more parts of it is known only while it
-            # is the latest receive (a later one took them otherwise).
-            more = number == self._received - 1 and bool(self._rcvmore())
+            parts = list(raw)
+        elif kind == _RECV:
+            parts = [raw]
+        else:  # recv_into: the bytes the buffer got
+            view = memoryview(extra[0]).cast("B")
+            parts = [bytes(view[:min(raw, len(view))])]
+        # Whether libzmq holds more parts of it is known only while it is the
+        # latest receive (a later one took them otherwise).
+        more = (kind != _RECV_MULTIPART and number == self._received - 1
+                and bool(self._rcvmore()))
         if not self._returned:
             self._returned = []
         bisect.insort(self._returned, (number, parts, more))
@@ -568,7 +569,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
                 continue
             if receiving:
                 finished = self._recv_now(future, kind, waiter[3], waiter[4], waiter[5],
-                                          waiter[6], waiter[7], True)
+                                          waiter[6], waiter[7], True, True)
             else:
                 finished = self._send_now(future, kind, waiter[6], waiter[3], waiter[4],
                                           waiter[5], waiter[7], True)
@@ -599,10 +600,12 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
 
     def _recv_now(self, future: "asyncio.Future[Any]", kind: int, flags: int, copy: bool,
                   track: bool, transform: Optional[Callable[[Any], Any]], extra: Any,
-                  may_wait: bool) -> bool:
+                  may_wait: bool, waited: bool = False) -> bool:
         """Try one receive without blocking and complete ``future`` with it.
 
         Returns False (future untouched) when it would block and ``may_wait``.
+        ``waited``: ``future`` is a waiting receive's (a _RecvFuture, which an
+        await may not collect): keep what it needs to give the message back.
         """
         sync = self._sync
         raw: Any
@@ -629,8 +632,9 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             return True
         number = self._received
         self._received = number + 1
-        future._zmq_taken = (self, number, kind, None if transform is None else raw,  # type: ignore[attr-defined]
-                             extra)
+        if waited:
+            future._zmq_taken = (  # type: ignore[attr-defined]
+                self, number, kind, None if transform is None else raw, extra)
         future.set_result(result)
         return True
 
@@ -669,7 +673,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             loop = _get_running_loop()
         except RuntimeError:
             loop = _loop_outside_coroutine()
-        future = _RecvFuture(loop=loop)
+        future = loop.create_future()
         if flags & _NOBLOCK:
             # Done at once, even ahead of queued receives (as pyzmq does).
             if self._closed:
@@ -694,6 +698,8 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
                 if self._send_waiters and _has_live_waiter(self._send_waiters):
                     self._recheck_soon()
                 return future
+        # It waits: its Future must give the message back if its await is cancelled.
+        future = _RecvFuture(loop=loop)
         waiters.append((future, kind, self._deadline(loop, _RCVTIMEO), flags, copy, track,
                         transform, extra))
         if self._send_waiters and _has_live_waiter(self._send_waiters):
