@@ -1,6 +1,7 @@
 """numpy arrays on received Frames, zero-copy: pyzmq's documented pattern
 ``numpy.frombuffer(frame, dtype)`` and ``numpy.asarray(memoryview(frame))``."""
 import gc
+import sys
 
 import numpy
 import pytest
@@ -60,6 +61,20 @@ def test_array_keeps_the_message_after_the_frame_is_collected(pair):
     del churn
 
 
+# On PyPy 7.3 for Python 3.11, numpy.frombuffer(memoryview) keeps a reference
+# to the memoryview for ever: the object behind it is never collected
+# (shown with a plain cffi buffer and no zmq_cffi: numpy 2.4.6, PyPy 7.3.19;
+# frombuffer(ffi.buffer) directly and memoryview alone are collected, and
+# PyPy's bufferable never calls __release_buffer__, so a Frame cannot break
+# the chain).  A received message an array viewed is then never freed.
+_PYPY311_NUMPY_KEEPS_VIEWS = pytest.mark.xfail(
+    sys.implementation.name == "pypy" and sys.version_info[:2] == (3, 11)
+    and sys.pypy_version_info < (8, 0),  # type: ignore[attr-defined]
+    reason="PyPy 7.3 (3.11): numpy.frombuffer(memoryview) never drops its view",
+    raises=zmq.NotDone, strict=True)
+
+
+@_PYPY311_NUMPY_KEEPS_VIEWS
 def test_tracker_stays_pending_while_a_received_array_holds_the_message():
     # Over inproc the receiver's message is the sender's buffer: the sender's
     # tracker must not finish while an array made from the frame lives.
