@@ -42,6 +42,13 @@ class _Pair:
         self.ctx.term()
 
 
+@pytest.fixture
+def pair():
+    made = _Pair()
+    yield made
+    made.close()
+
+
 async def _cancelled_after_arrival(future, send):
     """Await ``future`` in a task that is cancelled right after the future
     completes and before the task resumes; ``send()`` makes it complete."""
@@ -79,9 +86,8 @@ RECEIVES = {
 
 
 @pytest.mark.parametrize("name", sorted(RECEIVES))
-def test_a_message_whose_await_was_cancelled_goes_to_the_next_receive(name):
+def test_a_message_whose_await_was_cancelled_goes_to_the_next_receive(name, pair):
     start, parts, check = RECEIVES[name]
-    pair = _Pair()
 
     async def main():
         await _cancelled_after_arrival(start(pair.rx), lambda: pair.tx.send_multipart(parts))
@@ -91,14 +97,10 @@ def test_a_message_whose_await_was_cancelled_goes_to_the_next_receive(name):
         # Nothing duplicated: the next message is the one sent after.
         assert await asyncio.wait_for(pair.rx.recv(), 5) == b"after"
 
-    try:
-        _run(main())
-    finally:
-        pair.close()
+    _run(main())
 
 
-def test_recv_into_gives_back_what_the_buffer_got():
-    pair = _Pair()
+def test_recv_into_gives_back_what_the_buffer_got(pair):
 
     async def main():
         buffer = bytearray(8)
@@ -107,16 +109,12 @@ def test_recv_into_gives_back_what_the_buffer_got():
         assert await asyncio.wait_for(pair.rx.recv_into(again), 5) == 5
         assert bytes(again[:5]) == b"hello"
 
-    try:
-        _run(main())
-    finally:
-        pair.close()
+    _run(main())
 
 
-def test_given_back_parts_then_the_rest_of_the_message_in_order():
+def test_given_back_parts_then_the_rest_of_the_message_in_order(pair):
     """A part given back by recv() leaves the rest of its message in libzmq:
     recv_multipart then returns the whole message, and RCVMORE stays right."""
-    pair = _Pair()
 
     async def main():
         await _cancelled_after_arrival(pair.rx.recv(), lambda: pair.tx.send_multipart([b"1", b"2", b"3"]))
@@ -131,14 +129,10 @@ def test_given_back_parts_then_the_rest_of_the_message_in_order():
         assert await pair.rx.recv() == b"y"
         assert pair.rx.rcvmore == 0
 
-    try:
-        _run(main())
-    finally:
-        pair.close()
+    _run(main())
 
 
-def test_poll_and_poller_see_a_given_back_message():
-    pair = _Pair()
+def test_poll_and_poller_see_a_given_back_message(pair):
 
     async def main():
         await _cancelled_after_arrival(pair.rx.recv(), lambda: pair.tx.send(b"m"))
@@ -151,15 +145,11 @@ def test_poll_and_poller_see_a_given_back_message():
         assert await pair.rx.recv() == b"m"
         assert await pair.rx.poll(0) == 0
 
-    try:
-        _run(main())
-    finally:
-        pair.close()
+    _run(main())
 
 
-def test_several_given_back_messages_keep_their_order():
+def test_several_given_back_messages_keep_their_order(pair):
     """Three tasks wait; each is cancelled just after its message arrived."""
-    pair = _Pair()
 
     async def main():
         futures = [pair.rx.recv() for _ in range(3)]
@@ -183,14 +173,10 @@ def test_several_given_back_messages_keep_their_order():
         got = [await asyncio.wait_for(pair.rx.recv(), 5) for _ in range(4)]
         assert got == [b"0", b"1", b"2", b"3"]
 
-    try:
-        _run(main())
-    finally:
-        pair.close()
+    _run(main())
 
 
-def test_close_drops_given_back_messages_with_the_socket():
-    pair = _Pair()
+def test_close_drops_given_back_messages_with_the_socket(pair):
 
     async def main():
         await _cancelled_after_arrival(pair.rx.recv(), lambda: pair.tx.send(b"m"))
@@ -198,10 +184,7 @@ def test_close_drops_given_back_messages_with_the_socket():
         with pytest.raises(zmq.ZMQError):
             await pair.rx.recv()
 
-    try:
-        _run(main())
-    finally:
-        pair.close()
+    _run(main())
 
 
 def test_a_send_cancelled_while_waiting_sent_nothing_one_cancelled_after_it_left_was_sent():
@@ -254,7 +237,7 @@ def test_a_send_cancelled_while_waiting_sent_nothing_one_cancelled_after_it_left
         ctx.term()
 
 
-def test_random_wait_for_timeouts_lose_and_duplicate_nothing():
+def test_random_wait_for_timeouts_lose_and_duplicate_nothing(pair):
     """Thousands of receives, each under a random 0-2 ms ``wait_for`` while
     its message is sent at a random moment of the same 2 ms: every message
     arrives once, in order (before the fix CPython 3.13 lost 17 of 3000 and
@@ -262,7 +245,6 @@ def test_random_wait_for_timeouts_lose_and_duplicate_nothing():
     import itertools
 
     total = 3000
-    pair = _Pair()
     rng = random.Random(20261208)
     numbers_sent = itertools.count()
 
@@ -290,7 +272,4 @@ def test_random_wait_for_timeouts_lose_and_duplicate_nothing():
         assert sorted(numbers) == list(range(total)), "lost %d" % (total - len(set(numbers)))
         assert numbers == sorted(numbers), "out of order"
 
-    try:
-        _run(main())
-    finally:
-        pair.close()
+    _run(main())
