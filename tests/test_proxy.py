@@ -1,4 +1,9 @@
-"""proxy, proxy_steerable and device: libzmq's built-in proxy loop."""
+"""proxy, proxy_steerable and device.
+
+zmq_cffi runs its own proxy loop, with libzmq 4.3.4's behaviour on every
+libzmq; pyzmq calls libzmq's, whose steering changed in 4.3.5, so the tests of
+that behaviour are ``cffi_only``.
+"""
 import faulthandler
 import signal
 import struct
@@ -88,19 +93,6 @@ def _stream_pair(ctx):
     source = _socket(ctx, zmq.PUSH, connect=_endpoint(frontend))
     sink = _socket(ctx, zmq.PULL, connect=_endpoint(backend))
     return frontend, backend, source, sink
-
-
-def _swap_pause_resume():
-    # libzmq 4.3.5 (and only it) swapped PAUSE and RESUME (libzmq PR #4600).
-    return zmq.zmq_version_info()[:3] == (4, 3, 5)
-
-
-def _pause_word():
-    return b"RESUME" if _swap_pause_resume() else b"PAUSE"
-
-
-def _resume_word():
-    return b"PAUSE" if _swap_pause_resume() else b"RESUME"
 
 
 # ---- forwarding ------------------------------------------------------------
@@ -198,17 +190,23 @@ def _steerable(ctx, name):
     return runner, source, sink, steer
 
 
+# libzmq 4.3.5's own proxy (pyzmq's) swapped PAUSE and RESUME, and answers
+# every command with an empty message.
+_LIBZMQ_435_DIFFERS = pytest.mark.cffi_only
+
+
+@_LIBZMQ_435_DIFFERS
 def test_proxy_steerable_pause_resume_terminate():
     ctx = zmq.Context()
     runner, source, sink, steer = _steerable(ctx, "steer-pause")
     runner.start()
     source.send(b"before")
     assert sink.recv() == b"before"
-    steer.send(_pause_word())
+    steer.send(b"PAUSE")
     time.sleep(0.1)  # the command is handled before the next message arrives
     source.send(b"while paused")
     assert sink.poll(300) == 0, "a paused proxy forwarded a message"
-    steer.send(_resume_word())
+    steer.send(b"RESUME")
     assert sink.recv() == b"while paused"  # it waited in the queue
     source.send(b"after")
     assert sink.recv() == b"after"
@@ -217,6 +215,7 @@ def test_proxy_steerable_pause_resume_terminate():
     assert not runner.is_alive()
     assert runner.error is None
     assert runner.result == 0
+    assert steer.poll(0) == 0, "PAUSE, RESUME or TERMINATE got a reply"
     for sock in (source, sink, steer):
         sock.close(linger=0)
     ctx.term()
@@ -244,6 +243,138 @@ def test_proxy_steerable_statistics_are_eight_counters():
     for sock in (source, sink, steer):
         sock.close(linger=0)
     ctx.term()
+
+
+def test_statistics_count_a_multipart_message_once():
+    ctx = zmq.Context()
+    runner, source, sink, steer = _steerable(ctx, "steer-stats-multipart")
+    runner.start()
+    source.send_multipart([b"ab", b"cde"])
+    assert sink.recv_multipart() == [b"ab", b"cde"]
+    steer.send(b"STATISTICS")
+    stats = [struct.unpack("=Q", frame)[0] for frame in steer.recv_multipart()]
+    assert stats == [1, 5, 0, 0, 0, 0, 1, 5]
+    steer.send(b"TERMINATE")
+    runner.join(JOIN_S)
+    assert not runner.is_alive() and runner.result == 0
+    for sock in (source, sink, steer):
+        sock.close(linger=0)
+    ctx.term()
+
+
+@_LIBZMQ_435_DIFFERS
+def test_terminate_from_a_control_peer_that_closes_at_once():
+    # libzmq 4.3.5 answers TERMINATE with a blocking send to the PAIR whose
+    # peer is gone: it hangs, or fails with Again after SNDTIMEO.
+    for round_ in range(20):
+        ctx = zmq.Context()
+        frontend, backend, source, sink = _stream_pair(ctx)
+        control = _socket(ctx, zmq.PAIR, bind="inproc://steer-gone-%d" % round_)
+        runner = Runner(lambda: proxy_steerable(frontend, backend, None, control),
+                        owned=(frontend, backend, control))
+        started_first = round_ % 2 == 0  # else the command waits for the proxy
+        if started_first:
+            runner.start()
+        peer = ctx.socket(zmq.PAIR)
+        peer.connect("inproc://steer-gone-%d" % round_)
+        peer.send(b"TERMINATE")
+        peer.close()
+        if not started_first:
+            time.sleep(0.02)
+            runner.start()
+        runner.join(2.0)
+        if runner.is_alive():
+            _term_bounded(ctx, (source, sink), runner)
+            pytest.fail("round %d: the proxy did not end after TERMINATE" % round_)
+        assert runner.error is None and runner.result == 0, "round %d" % round_
+        for sock in (source, sink):
+            sock.close(linger=0)
+        ctx.term()
+
+
+@_LIBZMQ_435_DIFFERS
+def test_a_pull_control_socket_takes_terminate():
+    # libzmq 4.3.5 replies to it, and a PULL cannot send: ENOTSUP.
+    ctx = zmq.Context()
+    frontend, backend, source, sink = _stream_pair(ctx)
+    control = _socket(ctx, zmq.PULL, bind="inproc://steer-pull")
+    steer = _socket(ctx, zmq.PUSH, connect="inproc://steer-pull")
+    runner = Runner(lambda: proxy_steerable(frontend, backend, None, control),
+                    owned=(frontend, backend, control))
+    runner.start()
+    steer.send(b"TERMINATE")
+    runner.join(JOIN_S)
+    assert not runner.is_alive()
+    assert runner.error is None and runner.result == 0
+    for sock in (source, sink, steer):
+        sock.close(linger=0)
+    ctx.term()
+
+
+def test_a_rep_control_socket_answers_statistics():
+    ctx = zmq.Context()
+    frontend, backend, source, sink = _stream_pair(ctx)
+    control = _socket(ctx, zmq.REP, bind="inproc://steer-rep")
+    asker = _socket(ctx, zmq.REQ, connect="inproc://steer-rep")
+    runner = Runner(lambda: proxy_steerable(frontend, backend, None, control),
+                    owned=(frontend, backend, control))
+    runner.start()
+    source.send(b"counted")
+    assert sink.recv() == b"counted"
+    asker.send(b"STATISTICS")
+    stats = [struct.unpack("=Q", frame)[0] for frame in asker.recv_multipart()]
+    assert stats == [1, 7, 0, 0, 0, 0, 1, 7]
+    _term_bounded(ctx, (source, sink, asker), runner)
+    assert isinstance(runner.error, zmq.ContextTerminated)
+
+
+@_LIBZMQ_435_DIFFERS
+def test_a_full_destination_does_not_stop_steering_nor_tear_messages():
+    ctx = zmq.Context()
+    frontend = _socket(ctx, zmq.PULL, bind="inproc://full-front")
+    backend = _socket(ctx, zmq.PUSH)
+    backend.setsockopt(zmq.SNDHWM, 2)  # inproc: the queue holds about 2 + 2
+    backend.bind("inproc://full-back")
+    source = _socket(ctx, zmq.PUSH, connect="inproc://full-front")
+    sink = _socket(ctx, zmq.PULL)
+    sink.setsockopt(zmq.RCVHWM, 2)
+    sink.connect("inproc://full-back")
+    control = _socket(ctx, zmq.PAIR, bind="inproc://steer-full")
+    steer = _socket(ctx, zmq.PAIR, connect="inproc://steer-full")
+    runner = Runner(lambda: proxy_steerable(frontend, backend, None, control),
+                    owned=(frontend, backend, control))
+    runner.start()
+    messages = [[b"m%d" % i, b"second part", b"third"] for i in range(200)]
+    for msg in messages:
+        source.send_multipart(msg)
+    time.sleep(0.2)  # the backend fills up; the proxy waits for it
+    steer.send(b"STATISTICS")  # answered although the backend is full
+    assert steer.poll(2000), "the proxy stopped answering while its backend was full"
+    forwarded = struct.unpack("=Q", steer.recv_multipart()[6])[0]
+    assert forwarded < len(messages)
+    assert [sink.recv_multipart() for _ in messages] == messages
+    steer.send(b"STATISTICS")
+    stats = [struct.unpack("=Q", frame)[0] for frame in steer.recv_multipart()]
+    assert stats[0] == stats[6] == len(messages)
+    steer.send(b"TERMINATE")
+    runner.join(JOIN_S)
+    assert not runner.is_alive() and runner.result == 0
+    for sock in (source, sink, steer):
+        sock.close(linger=0)
+    ctx.term()
+
+
+def test_proxy_with_frontend_equal_to_backend_echoes():
+    ctx = zmq.Context()
+    echo = _socket(ctx, zmq.DEALER, bind="inproc://proxy-echo")
+    peer = _socket(ctx, zmq.DEALER, connect="inproc://proxy-echo")
+    runner = Runner(lambda: proxy(echo, echo), owned=(echo,))
+    runner.start()
+    for i in range(3):
+        peer.send_multipart([b"echo", b"%d" % i])
+        assert peer.recv_multipart() == [b"echo", b"%d" % i]
+    _term_bounded(ctx, (peer,), runner)
+    assert isinstance(runner.error, zmq.ContextTerminated)
 
 
 def test_proxy_steerable_without_control_ends_with_context_term():
@@ -370,9 +501,10 @@ def _signal_main_then_terminate(ctx, endpoint, delay_s, terminate_after_s):
     return thread
 
 
-# These two run on zmq_cffi only: against pyzmq 27.3 (with its bundled libzmq
-# 4.3.5) they fail intermittently, proxy_steerable raising Again after the
-# signal, although libzmq itself returns 0 there when called directly.
+# These run on zmq_cffi only: with libzmq 4.3.5's own proxy (pyzmq 27.3's
+# bundled one) the signal makes the call start again, the restarted proxy
+# reads TERMINATE after the helper closed its PAIR, and its reply to it
+# blocks until SNDTIMEO: proxy_steerable raises Again (most runs).
 _PYZMQ_SIGNAL_FLAKE = pytest.mark.cffi_only
 
 
@@ -424,6 +556,54 @@ def test_signal_handler_exception_stops_the_proxy(usr1_handler):
         # The sockets are still usable: the proxy can run again.
         rc = proxy_steerable(frontend, backend, None, control)
         assert rc == 0  # ended by the helper's TERMINATE
+    finally:
+        if helper is not None:
+            helper.join(JOIN_S)
+        ctx.destroy(linger=0)
+
+
+@_PYZMQ_SIGNAL_FLAKE
+def test_a_signal_keeps_a_paused_proxy_paused_and_its_counters(usr1_handler):
+    ctx = zmq.Context()
+    helper = None
+    seen = {}
+    try:
+        frontend, backend, source, sink = _stream_pair(ctx)
+        control = _socket(ctx, zmq.PAIR, bind="inproc://signal-paused")
+        steer = _socket(ctx, zmq.PAIR, connect="inproc://signal-paused")
+        calls = []
+        usr1_handler(lambda signum, frame: calls.append(signum))
+        main_id = threading.main_thread().ident
+
+        def steer_it():
+            try:
+                source.send(b"before")
+                seen["before"] = sink.recv()
+                steer.send(b"PAUSE")
+                time.sleep(0.1)
+                signal.pthread_kill(main_id, signal.SIGUSR1)
+                time.sleep(0.1)
+                source.send(b"while paused")
+                seen["forwarded while paused"] = sink.poll(300)
+                steer.send(b"RESUME")
+                seen["after resume"] = sink.recv()
+                steer.send(b"STATISTICS")
+                seen["stats"] = [struct.unpack("=Q", f)[0] for f in steer.recv_multipart()]
+            finally:
+                steer.send(b"TERMINATE")
+                steer.close(linger=1000)
+
+        helper = threading.Thread(target=steer_it, daemon=True)
+        helper.start()
+        rc = proxy_steerable(frontend, backend, None, control)  # in the main thread
+        helper.join(JOIN_S)
+        assert rc == 0
+        assert calls == [signal.SIGUSR1]
+        assert seen["before"] == b"before"
+        assert seen["forwarded while paused"] == 0, "the signal resumed the paused proxy"
+        assert seen["after resume"] == b"while paused"
+        # Counted across the signal: both messages, not only the one after it.
+        assert seen["stats"][:2] == [2, len(b"before") + len(b"while paused")]
     finally:
         if helper is not None:
             helper.join(JOIN_S)

@@ -362,7 +362,13 @@ int zmqcffi_setsockopt(zmqcffi_slot_t *slot, int option, const char *value, size
 int zmqcffi_call_addr(zmqcffi_slot_t *slot, int which, const char *addr);
 int zmqcffi_monitor(zmqcffi_slot_t *slot, const char *addr, int events);
 int zmqcffi_poll(zmq_pollitem_t *items, zmqcffi_slot_t **slots, int n, long timeout);
-int zmqcffi_proxy(zmqcffi_slot_t **slots);
+typedef struct {
+    int paused;
+    int held_route;
+    ...;
+} zmqcffi_proxy_state_t;
+int zmqcffi_proxy(zmqcffi_slot_t **slots, zmqcffi_proxy_state_t *state);
+void zmqcffi_proxy_end(zmqcffi_slot_t **slots, zmqcffi_proxy_state_t *state);
 
 int zmqcffi_released_take(uint64_t *out, int max);
 uint64_t zmqcffi_released_total(void);

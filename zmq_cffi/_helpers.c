@@ -1169,20 +1169,367 @@ static int zmqcffi_poll(zmq_pollitem_t *items, zmqcffi_slot_t **slots, int n, lo
     return rc;
 }
 
-/* zmq_proxy_steerable over slots {frontend, backend, capture, control};
- * capture and control may be NULL. */
-static int zmqcffi_proxy(zmqcffi_slot_t **slots)
+/* ---- the proxy: zmq_cffi's own loop, the same on every libzmq ----------
+ * libzmq's zmq_proxy_steerable changed in 4.3.5: it answers every control
+ * command with an empty message, by a blocking send, whatever the control
+ * socket (a PAIR whose peer sent TERMINATE and closed blocks for ever or
+ * fails with EAGAIN, a SUB or PULL fails with ENOTSUP), PAUSE and RESUME
+ * swapped meanings, and STATISTICS counts parts instead of messages.  This
+ * loop keeps 4.3.4's behaviour everywhere:
+ *
+ * - forwarding moves whole messages, up to ZMQCFFI_PROXY_BURST per wake-up,
+ *   each part copied to the capture socket (if any) once it is sent;
+ * - a destination is never waited on inside a send: the first part of a
+ *   message goes with ZMQ_DONTWAIT, and if the destination is full that part
+ *   is held in the state until the destination reports POLLOUT (the other
+ *   parts are still queued in the source, and a begun message is always
+ *   accepted whole);
+ * - PAUSE, RESUME and TERMINATE are not answered, STATISTICS is answered
+ *   with 8 uint64 frames counting whole messages; other commands are ignored
+ *   (4.3.4 aborts the process on them);
+ * - a signal ends the call with -EINTR so that Python can run its handler;
+ *   the state (paused, counters, a held part) lives in a struct the Python
+ *   call owns, so calling again carries on where the signal came.
+ *
+ * Route 0 goes frontend -> backend, route 1 backend -> frontend (none when
+ * frontend and backend are the same socket). */
+
+#define ZMQCFFI_PROXY_BURST 1000
+
+/* Indices into stats: (count, bytes) received by the frontend, sent by the
+ * frontend, received by the backend, sent by the backend. */
+enum {
+    ZMQCFFI_STAT_FRONT_IN = 0, ZMQCFFI_STAT_FRONT_OUT = 2,
+    ZMQCFFI_STAT_BACK_IN = 4, ZMQCFFI_STAT_BACK_OUT = 6
+};
+
+typedef struct {
+    int paused;
+    int held_route;   /* 1 + the route whose first part waits in held, 0 if none */
+    int held_stuck;   /* the destination reported POLLOUT yet refused it again */
+    zmq_msg_t held;
+    uint64_t stats[8];
+} zmqcffi_proxy_state_t;
+
+typedef struct {
+    void *from;
+    void *to;
+    int from_stat;    /* ZMQCFFI_STAT_*_IN of the source */
+    int to_stat;      /* ZMQCFFI_STAT_*_OUT of the destination */
+} zmqcffi_route_t;
+
+static void zmqcffi_proxy_routes(zmqcffi_slot_t **slots, zmqcffi_route_t *routes)
 {
-    int rc = zmqcffi_slots_enter(slots, 4);
+    void *frontend = slots[0]->socket, *backend = slots[1]->socket;
+    zmqcffi_route_t forward = {frontend, backend, ZMQCFFI_STAT_FRONT_IN, ZMQCFFI_STAT_BACK_OUT};
+    zmqcffi_route_t reply = {backend, frontend, ZMQCFFI_STAT_BACK_IN, ZMQCFFI_STAT_FRONT_OUT};
+    routes[0] = forward;
+    routes[1] = reply;
+}
+
+/* zmq_msg_send / zmq_msg_recv again after EINTR: 0 or -errno. */
+static int zmqcffi_msg_send_retry(zmq_msg_t *msg, void *socket, int flags)
+{
+    int rc;
+    ZMQCFFI_RETRY_EINTR(rc, zmq_msg_send(msg, socket, flags));
+    return rc;
+}
+
+static int zmqcffi_msg_recv_retry(zmq_msg_t *msg, void *socket, int flags)
+{
+    int rc;
+    ZMQCFFI_RETRY_EINTR(rc, zmq_msg_recv(msg, socket, flags));
+    return rc;
+}
+
+/* A copy of part to the capture socket (none if capture is NULL).  It is a
+ * blocking send, as in libzmq's proxy: a capture socket must keep up. */
+static int zmqcffi_proxy_capture(void *capture, zmq_msg_t *part, int more)
+{
+    zmq_msg_t copy;
+    int rc;
+    if (capture == NULL)
+        return 0;
+    zmq_msg_init(&copy);
+    rc = zmq_msg_copy(&copy, part) < 0 ? -zmq_errno() : 0;
+    if (rc == 0)
+        rc = zmqcffi_msg_send_retry(&copy, capture, more ? ZMQ_SNDMORE : 0);
+    zmq_msg_close(&copy);
+    return rc;
+}
+
+/* Forward one whole message on route: the held first part if it is this
+ * route's, else one received now.  1 if forwarded, 0 if the source had none
+ * or the destination is full (the first part is then held), -errno. */
+static int zmqcffi_proxy_forward_one(zmqcffi_proxy_state_t *state, int route_index,
+                                     const zmqcffi_route_t *route, void *capture)
+{
+    zmq_msg_t part;
+    size_t message_size = 0;
+    int rc, more, first = 1;
+    zmq_msg_init(&part);
+    if (state->held_route == route_index + 1) {
+        zmq_msg_move(&part, &state->held);
+        zmq_msg_close(&state->held);
+        state->held_route = 0;
+    } else {
+        rc = zmqcffi_msg_recv_retry(&part, route->from, ZMQ_DONTWAIT);
+        if (rc < 0) {
+            zmq_msg_close(&part);
+            return rc == -EAGAIN ? 0 : rc;
+        }
+    }
+    for (;;) {
+        more = zmq_msg_more(&part);
+        message_size += zmq_msg_size(&part);
+        /* Copied before the send empties it, sent to capture after. */
+        zmq_msg_t copy;
+        zmq_msg_init(&copy);
+        if (capture != NULL && zmq_msg_copy(&copy, &part) < 0) {
+            rc = -zmq_errno();
+            zmq_msg_close(&copy);
+            zmq_msg_close(&part);
+            return rc;
+        }
+        /* Only the first part can meet a full destination: once it is in,
+         * libzmq takes the rest of the message, so later parts never wait. */
+        rc = zmqcffi_msg_send_retry(&part, route->to,
+                                    (more ? ZMQ_SNDMORE : 0) | (first ? ZMQ_DONTWAIT : 0));
+        if (rc == -EAGAIN && first) {
+            zmq_msg_close(&copy);
+            zmq_msg_init(&state->held);
+            zmq_msg_move(&state->held, &part);
+            zmq_msg_close(&part);
+            state->held_route = route_index + 1;
+            return 0;
+        }
+        zmq_msg_close(&part);
+        if (rc == 0 && capture != NULL)
+            rc = zmqcffi_msg_send_retry(&copy, capture, more ? ZMQ_SNDMORE : 0);
+        zmq_msg_close(&copy);
+        if (rc < 0)
+            return rc;
+        if (!more)
+            break;
+        first = 0;
+        zmq_msg_init(&part);
+        rc = zmqcffi_msg_recv_retry(&part, route->from, 0);  /* already queued */
+        if (rc < 0) {
+            zmq_msg_close(&part);
+            return rc;
+        }
+    }
+    /* A multipart message counts as one, as in libzmq 4.3.4. */
+    state->stats[route->from_stat] += 1;
+    state->stats[route->from_stat + 1] += message_size;
+    state->stats[route->to_stat] += 1;
+    state->stats[route->to_stat + 1] += message_size;
+    return 1;
+}
+
+/* Up to ZMQCFFI_PROXY_BURST messages on route: 0 or -errno. */
+static int zmqcffi_proxy_forward_burst(zmqcffi_proxy_state_t *state, int route_index,
+                                       const zmqcffi_route_t *route, void *capture)
+{
+    int i, rc = 1;
+    for (i = 0; i < ZMQCFFI_PROXY_BURST && rc == 1; i++)
+        rc = zmqcffi_proxy_forward_one(state, route_index, route, capture);
+    return rc < 0 ? rc : 0;
+}
+
+/* The 8 counters, one uint64 frame each.  The first frame goes with
+ * ZMQ_DONTWAIT: if the control socket cannot take it now (a PAIR whose peer
+ * is gone) the reply is dropped instead of blocking the proxy; once it is
+ * in, libzmq takes the other seven.  A control socket that cannot send
+ * (SUB, PULL) fails with ENOTSUP, as in libzmq 4.3.4. */
+static int zmqcffi_proxy_reply_statistics(void *control, const uint64_t *stats)
+{
+    int i, rc;
+    for (i = 0; i < 8; i++) {
+        zmq_msg_t frame;
+        if (zmq_msg_init_size(&frame, sizeof(uint64_t)) < 0)
+            return -zmq_errno();
+        memcpy(zmq_msg_data(&frame), &stats[i], sizeof(uint64_t));
+        rc = zmqcffi_msg_send_retry(&frame, control,
+                                    (i < 7 ? ZMQ_SNDMORE : 0) | (i == 0 ? ZMQ_DONTWAIT : 0));
+        zmq_msg_close(&frame);
+        if (rc == -EAGAIN && i == 0)
+            return 0;
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int zmqcffi_is_command(zmq_msg_t *msg, const char *word)
+{
+    size_t len = strlen(word);
+    return zmq_msg_size(msg) == len && memcmp(zmq_msg_data(msg), word, len) == 0;
+}
+
+/* Handle one command from control: 1 for TERMINATE, else 0, or -errno.
+ * Like libzmq 4.3.4: the command is copied to capture, and only STATISTICS
+ * is answered.  A multipart command is an error (EINVAL), its parts read. */
+static int zmqcffi_proxy_command(zmqcffi_proxy_state_t *state, void *control, void *capture)
+{
+    zmq_msg_t command;
+    int rc;
+    zmq_msg_init(&command);
+    rc = zmqcffi_msg_recv_retry(&command, control, ZMQ_DONTWAIT);
+    if (rc < 0) {
+        zmq_msg_close(&command);
+        return rc == -EAGAIN ? 0 : rc;
+    }
+    if (zmq_msg_more(&command)) {
+        while (rc == 0 && zmq_msg_more(&command))
+            rc = zmqcffi_msg_recv_retry(&command, control, ZMQ_DONTWAIT);
+        zmq_msg_close(&command);
+        return rc < 0 ? rc : -EINVAL;
+    }
+    rc = zmqcffi_proxy_capture(capture, &command, 0);
+    if (rc == 0) {
+        if (zmqcffi_is_command(&command, "PAUSE"))
+            state->paused = 1;
+        else if (zmqcffi_is_command(&command, "RESUME"))
+            state->paused = 0;
+        else if (zmqcffi_is_command(&command, "TERMINATE"))
+            rc = 1;
+        else if (zmqcffi_is_command(&command, "STATISTICS"))
+            rc = zmqcffi_proxy_reply_statistics(control, state->stats);
+    }
+    zmq_msg_close(&command);
+    return rc;
+}
+
+/* Wait until a route can move, a command arrives, or a signal (-EINTR).
+ * A route waits for its source's POLLIN, or, with a part held, for its
+ * destination's POLLOUT (paused: only for commands).  ready[r]: route r may
+ * move now.  Returns 1 if a command is waiting, 0 if not, or -errno. */
+static int zmqcffi_proxy_wait(zmqcffi_proxy_state_t *state, zmqcffi_slot_t **slots,
+                              const zmqcffi_route_t *routes, int n_routes, int *ready)
+{
+    zmq_pollitem_t items[4];
+    int item_of_route[2] = {-1, -1}, control_item = -1, n = 0, r, i, rc;
+    short route_event[2] = {0, 0};
+    memset(items, 0, sizeof(items));
+    for (r = 0; r < n_routes && !state->paused; r++) {
+        void *socket;
+        int held = state->held_route == r + 1;
+        socket = held ? routes[r].to : routes[r].from;
+        route_event[r] = held ? ZMQ_POLLOUT : ZMQ_POLLIN;
+        if (held && state->held_stuck) {
+            /* POLLOUT is no promise here (a ROUTER with ROUTER_MANDATORY is
+             * writable if any peer is): wait for the destination's next
+             * command instead.  Its mailbox was emptied just before the
+             * refused retry (see zmqcffi_proxy), so any command since then
+             * leaves ZMQ_FD readable. */
+            int fd;
+            size_t size = sizeof(fd);
+            if (zmq_getsockopt(socket, ZMQ_FD, &fd, &size) < 0)
+                return -zmq_errno();
+            items[n].fd = fd;
+            route_event[r] = ZMQ_POLLIN;
+            items[n].events = ZMQ_POLLIN;
+            item_of_route[r] = n++;
+            continue;
+        }
+        for (i = 0; i < n; i++)  /* frontend == backend: one item */
+            if (items[i].socket == socket)
+                break;
+        if (i == n) {
+            items[n].socket = socket;
+            n++;
+        }
+        items[i].events |= route_event[r];
+        item_of_route[r] = i;
+    }
+    if (slots[3] != NULL) {
+        items[n].socket = slots[3]->socket;
+        items[n].events = ZMQ_POLLIN;
+        control_item = n++;
+    }
+    if (zmqcffi_wakeup_here(0)) {
+        rc = zmqcffi_poll_or_signal(items, n, -1);
+    } else {
+        rc = zmq_poll(items, n, -1);
+        if (rc < 0)
+            rc = -zmq_errno();
+    }
     if (rc < 0)
         return rc;
-    rc = zmq_proxy_steerable(slots[0]->socket, slots[1]->socket,
-                             slots[2] ? slots[2]->socket : NULL,
-                             slots[3] ? slots[3]->socket : NULL);
+    for (r = 0; r < n_routes; r++)
+        ready[r] = item_of_route[r] >= 0 && (items[item_of_route[r]].revents & route_event[r]);
+    return control_item >= 0 && (items[control_item].revents & ZMQ_POLLIN);
+}
+
+/* The proxy over slots {frontend, backend, capture, control} (capture and
+ * control may be NULL) until TERMINATE (0), a signal (-EINTR: call again
+ * with the same state to carry on) or an error (-errno). */
+static int zmqcffi_proxy(zmqcffi_slot_t **slots, zmqcffi_proxy_state_t *state)
+{
+    zmqcffi_route_t routes[2];
+    void *capture;
+    int n_routes, ready[2], r, rc = zmqcffi_slots_enter(slots, 4);
     if (rc < 0)
-        rc = -zmq_errno();
+        return rc;
+    zmqcffi_proxy_routes(slots, routes);
+    n_routes = slots[0]->socket == slots[1]->socket ? 1 : 2;
+    capture = slots[2] ? slots[2]->socket : NULL;
+    for (;;) {
+        rc = zmqcffi_proxy_wait(state, slots, routes, n_routes, ready);
+        if (rc == 1)
+            rc = zmqcffi_proxy_command(state, slots[3]->socket, capture);
+        if (rc != 0)
+            break;  /* 1: TERMINATE, < 0: an error or a signal */
+        for (r = 0; r < n_routes && !state->paused; r++) {
+            int was_held = state->held_route == r + 1;
+            if (!ready[r])
+                continue;
+            if (was_held && state->held_stuck) {
+                /* Process the destination's commands before the retry. */
+                int events;
+                size_t size = sizeof(events);
+                if (zmq_getsockopt(routes[r].to, ZMQ_EVENTS, &events, &size) < 0) {
+                    rc = -zmq_errno();
+                    break;
+                }
+            }
+            rc = zmqcffi_proxy_forward_burst(state, r, &routes[r], capture);
+            if (rc < 0)
+                break;
+            /* Refused again right after reporting POLLOUT: see proxy_wait. */
+            state->held_stuck = was_held && state->held_route == r + 1;
+        }
+        if (rc < 0)
+            break;
+    }
     zmqcffi_slots_leave(slots, 4);
-    return rc;
+    return rc == 1 ? 0 : rc;
+}
+
+/* After the last zmqcffi_proxy call on state: drop a held first part, and
+ * the rest of its message from the source (already queued there), so that
+ * the source never starts with the middle of a message.  The message is
+ * lost; it could not be delivered while the proxy ran. */
+static void zmqcffi_proxy_end(zmqcffi_slot_t **slots, zmqcffi_proxy_state_t *state)
+{
+    int route_index = state->held_route - 1, rc;
+    zmqcffi_slot_t *source;
+    zmq_msg_t part;
+    if (route_index < 0)
+        return;
+    source = slots[route_index == 0 ? 0 : 1];
+    rc = zmq_msg_more(&state->held) ? zmqcffi_slot_enter(source) : -1;
+    zmq_msg_close(&state->held);
+    state->held_route = 0;
+    if (rc < 0)
+        return;
+    zmq_msg_init(&part);
+    do {
+        rc = zmqcffi_msg_recv_retry(&part, source->socket, ZMQ_DONTWAIT);
+    } while (rc == 0 && zmq_msg_more(&part));
+    zmq_msg_close(&part);
+    zmqcffi_slot_leave(source);
 }
 
 /* ---- the table of entry points for CPython's fast-call module ----------

@@ -1,17 +1,23 @@
-"""libzmq's built-in proxy: ``proxy``, ``proxy_steerable`` and the old ``device``.
+"""The proxy: ``proxy``, ``proxy_steerable`` and the old ``device``.
 
-The proxy loop runs entirely inside libzmq (``zmq_proxy`` /
-``zmq_proxy_steerable``).  CFFI releases the GIL around that call, on CPython
-and on PyPy, so other Python threads keep running while a proxy forwards
-messages.
+The loop is zmq_cffi's own (``zmqcffi_proxy`` in ``_helpers.c``), not
+libzmq's ``zmq_proxy_steerable``: libzmq 4.3.5 rewrote that function and
+changed what it does (it answers every control command with a blocking send
+of an empty message, so a PAIR control whose peer sent TERMINATE and closed
+makes it hang or fail with EAGAIN, and a SUB or PULL control fails with
+ENOTSUP; it swapped PAUSE and RESUME; it counts STATISTICS per part).  The
+loop here behaves like libzmq 4.3.4's on every libzmq version.  It runs in C
+without the GIL (cffi releases it around the call, on CPython and on PyPy),
+so other Python threads keep running while a proxy forwards messages.
 
-libzmq returns from the loop in three cases:
+The call returns in three cases:
 
 * the context of one of the sockets was terminated: ``ContextTerminated``
   is raised (as pyzmq does);
-* a signal interrupted its internal poll (EINTR): the call is made again,
-  after Python has run the signal's handler, so a handler that raises
-  (Ctrl-C's ``KeyboardInterrupt``) stops the proxy with that exception;
+* a signal arrived: the C loop returns, Python runs the signal's handler and
+  the loop is entered again where it stopped (paused or not, same counters),
+  so a handler that raises (Ctrl-C's ``KeyboardInterrupt``) stops the proxy
+  with that exception;
 * ``TERMINATE`` arrived on the control socket of ``proxy_steerable``: the
   call returns 0.
 """
@@ -47,9 +53,9 @@ def _slot_for(sock: Any, role: str, optional: bool) -> Any:
 
 
 def _run_proxy(frontend: Any, backend: Any, capture: Any, control: Any) -> int:
-    """Run ``zmq_proxy_steerable`` until it returns for a reason other than EINTR.
+    """Run the proxy loop until it returns for a reason other than a signal.
 
-    Without a control socket it behaves exactly like ``zmq_proxy``.
+    Without a control socket it runs until the context is terminated.
     """
     sockets = (frontend, backend, capture, control)
     slots = ffi.new("zmqcffi_slot_t *[4]", [
@@ -58,25 +64,34 @@ def _run_proxy(frontend: Any, backend: Any, capture: Any, control: Any) -> int:
         _slot_for(capture, "capture", True),
         _slot_for(control, "control", True),
     ])
-    while True:
-        rc = lib.zmqcffi_proxy(slots)
-        if rc == 0:
-            return 0
-        if rc != -_EINTR:
-            for role, sock in zip(("frontend", "backend", "capture", "control"), sockets):
-                if sock is not None and sock.closed:  # closed by another thread meanwhile
-                    _slot_for(sock, role, True)
-            raise error_for(-rc)
-        # Looping back lets Python run the signal's handler; if it raised
-        # (KeyboardInterrupt), the exception leaves here and the proxy stops.
+    # Paused or not, the counters and a message part waiting for a full
+    # destination: kept across the calls that a signal separates.
+    state = ffi.new("zmqcffi_proxy_state_t *")
+    try:
+        while True:
+            rc = lib.zmqcffi_proxy(slots, state)
+            if rc == 0:
+                return 0
+            if rc != -_EINTR:
+                for role, sock in zip(("frontend", "backend", "capture", "control"), sockets):
+                    if sock is not None and sock.closed:  # closed by another thread meanwhile
+                        _slot_for(sock, role, True)
+                raise error_for(-rc)
+            # Looping back lets Python run the signal's handler; if it raised
+            # (KeyboardInterrupt), the exception leaves here and the proxy stops.
+    finally:
+        lib.zmqcffi_proxy_end(slots, state)
 
 
 def proxy(frontend: Socket[Any], backend: Socket[Any], capture: Optional[Socket[Any]] = None) -> int:
-    """Forward messages between two sockets with libzmq's built-in proxy.
+    """Forward messages between two sockets, both ways.
 
     Blocks in the calling thread (without holding the GIL) until the context
-    of the sockets is terminated.  The sockets are used by libzmq for the
-    whole call: no other thread may use them meanwhile.  Closing one from
+    of the sockets is terminated.  Whole messages are forwarded; when a
+    destination is full the proxy waits for it to take more (it does not
+    drop), and meanwhile goes on with the other direction.  The sockets are
+    used by the proxy for the whole call: no other thread may use them
+    meanwhile.  Closing one from
     another thread is safe; it is closed for Python at once, and in libzmq
     when the proxy returns.
 
@@ -87,8 +102,10 @@ def proxy(frontend: Socket[Any], backend: Socket[Any], capture: Optional[Socket[
     backend : Socket
         The socket workers or subscribers talk to (e.g. DEALER, XPUB, PUSH).
     capture : Socket, optional
-        Receives a copy of every message part forwarded in either direction
-        (a PUB, PUSH, DEALER or PAIR socket).
+        Receives a copy of every message forwarded in either direction, and
+        of every control command (a PUB, PUSH, DEALER or PAIR socket).  It
+        is sent to with blocking sends, as libzmq does: a capture socket
+        that cannot keep up slows the proxy down.
 
     Returns
     -------
@@ -109,31 +126,38 @@ def proxy(frontend: Socket[Any], backend: Socket[Any], capture: Optional[Socket[
 
 def proxy_steerable(frontend: Socket[Any], backend: Socket[Any], capture: Optional[Socket[Any]] = None,
                     control: Optional[Socket[Any]] = None) -> int:
-    """Run libzmq's proxy, steered by commands on a control socket.
+    """Run :func:`proxy`, steered by commands on a control socket.
 
     Commands, each a single-part message on ``control``:
 
     ``PAUSE`` / ``RESUME``
         Stop and restart forwarding (messages wait in the queues meanwhile).
     ``TERMINATE``
-        End the proxy: this call returns 0.
+        End the proxy: this call returns 0.  A message held back for a full
+        destination is dropped.
     ``STATISTICS``
         The proxy replies on ``control`` with 8 frames, each an unsigned
         64-bit native-endian integer: count and bytes received by the
         frontend, sent by the frontend, received by the backend and sent by
-        the backend, in that order (libzmq 4.3.4 counts whole messages,
-        4.3.5 counts message parts).
+        the backend, in that order (a multipart message counts once).  A
+        reply the control socket cannot take at once (a PAIR whose peer is
+        gone) is dropped, so it never blocks the proxy.
 
-    A REP control socket gets an empty reply to every other command.  Note:
-    libzmq 4.3.5 (only that release) swapped the meanings of PAUSE and RESUME.
+    Only STATISTICS is answered, as in libzmq 4.3.4, on every libzmq version
+    (libzmq 4.3.5's own proxy answers every command, and swapped PAUSE and
+    RESUME).  So a REP control socket suits STATISTICS only; steer with a
+    PAIR, SUB or PULL.  Other commands are ignored (libzmq 4.3.4 aborts the
+    process); a multipart command raises ZMQError EINVAL.  A signal neither
+    resumes a paused proxy nor resets its counters (with libzmq's own loop,
+    both were lost when a signal made the call start again).
 
     Parameters
     ----------
     frontend, backend, capture : Socket
         As for :func:`proxy`.
     control : Socket, optional
-        Where the commands arrive (PAIR, SUB, PULL or REP); None behaves like
-        :func:`proxy`.
+        Where the commands arrive (PAIR, SUB or PULL; REP for STATISTICS
+        only); None behaves like :func:`proxy`.
 
     Returns
     -------
@@ -145,7 +169,8 @@ def proxy_steerable(frontend: Socket[Any], backend: Socket[Any], capture: Option
     ContextTerminated
         When the context is terminated.
     TypeError, ZMQError
-        As for :func:`proxy`.
+        As for :func:`proxy`; also ENOTSUP for STATISTICS on a control
+        socket that cannot send (SUB, PULL), EINVAL for a multipart command.
     """
     return _run_proxy(frontend, backend, capture, control)
 

@@ -34,7 +34,7 @@ class MonitoredQueueBase(ProxyBase):
 class MonitoredQueue(MonitoredQueueBase, Proxy):
     """A Proxy device running :func:`monitored_queue`: the monitor's copies
     start with a prefix frame naming their direction, and ROUTER-ROUTER
-    queues work (libzmq's proxy cannot do either)."""
+    queues work (:func:`zmq_cffi.proxy` cannot do either)."""
 
 
 class ThreadMonitoredQueue(MonitoredQueueBase, ThreadProxy):

@@ -19,8 +19,9 @@ class ProxySteerableBase(ProxyBase):
     in_type, out_type, mon_type : int
         As for :class:`Proxy`.
     ctrl_type : int
-        The type of the control socket: PAIR, SUB, PULL or REP (a REP socket
-        gets an empty reply to each command but STATISTICS).
+        The type of the control socket: PAIR, SUB or PULL (REP only for
+        STATISTICS, the one command that is answered; see
+        :func:`zmq_cffi.proxy_steerable`).
     """
 
     def __init__(self, in_type: int, out_type: int, mon_type: int = SocketType.PUB,
