@@ -328,6 +328,30 @@ def test_a_rep_control_socket_answers_statistics():
     assert isinstance(runner.error, zmq.ContextTerminated)
 
 
+@pytest.mark.cffi_only  # libzmq 4.3.4's proxy answers a REP only for STATISTICS
+def test_a_rep_control_socket_is_answered_for_every_command():
+    ctx = zmq.Context()
+    frontend, backend, source, sink = _stream_pair(ctx)
+    control = _socket(ctx, zmq.REP, bind="inproc://steer-rep-all")
+    asker = _socket(ctx, zmq.REQ, connect="inproc://steer-rep-all")
+    runner = Runner(lambda: proxy_steerable(frontend, backend, None, control),
+                    owned=(frontend, backend, control))
+    runner.start()
+    for command in (b"PAUSE", b"RESUME", b"what?"):
+        asker.send(command)
+        assert asker.recv() == b""  # REQ/REP stays in step
+    source.send(b"after resume")
+    assert sink.recv() == b"after resume"
+    asker.send(b"TERMINATE")
+    assert asker.recv() == b""
+    runner.join(JOIN_S)
+    assert not runner.is_alive()
+    assert runner.error is None and runner.result == 0
+    for sock in (source, sink, asker):
+        sock.close(linger=0)
+    ctx.term()
+
+
 @_LIBZMQ_435_DIFFERS
 def test_a_full_destination_does_not_stop_steering_nor_tear_messages():
     ctx = zmq.Context()

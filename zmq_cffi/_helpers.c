@@ -1367,9 +1367,31 @@ static int zmqcffi_is_command(zmq_msg_t *msg, const char *word)
     return zmq_msg_size(msg) == len && memcmp(zmq_msg_data(msg), word, len) == 0;
 }
 
+/* A REP control socket must answer every request to take the next one:
+ * after any command but STATISTICS it gets an empty reply (libzmq 4.3.4
+ * answers none, which leaves a REP control unusable after one PAUSE; 4.3.5
+ * answers on every socket type, with a blocking send).  A REP can always
+ * send after a receive, so ZMQ_DONTWAIT only guards against the unexpected. */
+static int zmqcffi_proxy_ack_rep(void *control)
+{
+    int type, rc;
+    size_t size = sizeof(type);
+    zmq_msg_t empty;
+    if (zmq_getsockopt(control, ZMQ_TYPE, &type, &size) < 0)
+        return -zmq_errno();
+    if (type != ZMQ_REP)
+        return 0;
+    zmq_msg_init(&empty);
+    rc = zmqcffi_msg_send_retry(&empty, control, ZMQ_DONTWAIT);
+    zmq_msg_close(&empty);
+    return rc == -EAGAIN ? 0 : rc;
+}
+
 /* Handle one command from control: 1 for TERMINATE, else 0, or -errno.
- * Like libzmq 4.3.4: the command is copied to capture, and only STATISTICS
- * is answered.  A multipart command is an error (EINVAL), its parts read. */
+ * Like libzmq 4.3.4: the command is copied to capture, and STATISTICS is
+ * answered with the counters; unlike it, a REP control gets an empty reply
+ * to every other command (above).  A multipart command is an error
+ * (EINVAL), its parts read. */
 static int zmqcffi_proxy_command(zmqcffi_proxy_state_t *state, void *control, void *capture)
 {
     zmq_msg_t command;
@@ -1394,8 +1416,13 @@ static int zmqcffi_proxy_command(zmqcffi_proxy_state_t *state, void *control, vo
             state->paused = 0;
         else if (zmqcffi_is_command(&command, "TERMINATE"))
             rc = 1;
-        else if (zmqcffi_is_command(&command, "STATISTICS"))
+        if (zmqcffi_is_command(&command, "STATISTICS"))
             rc = zmqcffi_proxy_reply_statistics(control, state->stats);
+        else if (rc >= 0) {
+            int acked = zmqcffi_proxy_ack_rep(control);
+            if (acked < 0)
+                rc = acked;
+        }
     }
     zmq_msg_close(&command);
     return rc;

@@ -143,10 +143,12 @@ def proxy_steerable(frontend: Socket[Any], backend: Socket[Any], capture: Option
         reply the control socket cannot take at once (a PAIR whose peer is
         gone) is dropped, so it never blocks the proxy.
 
-    Only STATISTICS is answered, as in libzmq 4.3.4, on every libzmq version
-    (libzmq 4.3.5's own proxy answers every command, and swapped PAUSE and
-    RESUME).  So a REP control socket suits STATISTICS only; steer with a
-    PAIR, SUB or PULL.  Other commands are ignored (libzmq 4.3.4 aborts the
+    The same on every libzmq version: STATISTICS is answered as above, and a
+    REP control socket gets an empty reply to every other command, so that
+    it can take the next one (libzmq 4.3.4 answers nothing but STATISTICS,
+    which leaves a REP stuck after one PAUSE; libzmq 4.3.5's own proxy
+    answers every command on any socket type, with a send that blocks when
+    a PAIR peer is gone, and swapped PAUSE and RESUME).  Other commands are ignored (libzmq 4.3.4 aborts the
     process); a multipart command raises ZMQError EINVAL.  A signal neither
     resumes a paused proxy nor resets its counters (with libzmq's own loop,
     both were lost when a signal made the call start again).
@@ -156,8 +158,8 @@ def proxy_steerable(frontend: Socket[Any], backend: Socket[Any], capture: Option
     frontend, backend, capture : Socket
         As for :func:`proxy`.
     control : Socket, optional
-        Where the commands arrive (PAIR, SUB or PULL; REP for STATISTICS
-        only); None behaves like :func:`proxy`.
+        Where the commands arrive (PAIR, SUB, PULL or REP); None behaves
+        like :func:`proxy`.
 
     Returns
     -------

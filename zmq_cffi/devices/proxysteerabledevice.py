@@ -19,8 +19,8 @@ class ProxySteerableBase(ProxyBase):
     in_type, out_type, mon_type : int
         As for :class:`Proxy`.
     ctrl_type : int
-        The type of the control socket: PAIR, SUB or PULL (REP only for
-        STATISTICS, the one command that is answered; see
+        The type of the control socket: PAIR, SUB, PULL or REP (a REP gets
+        an empty reply to every command but STATISTICS; see
         :func:`zmq_cffi.proxy_steerable`).
     """
 
