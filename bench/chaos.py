@@ -195,6 +195,7 @@ class Flow:
         self.split_allowance = 0   # malformed messages explained by a split multipart (issue 12.2)
         self.first = None
         self.split_allowance_used = False
+        self.tail_kind = None      # set: any tail of the accepted messages may be lost
 
     def attempt(self, seq):
         with self.lock:
@@ -208,6 +209,11 @@ class Flow:
     def allow_drop(self, kind, n=1):
         with self.lock:
             self.budget[kind] = self.budget.get(kind, 0) + n
+
+    def allow_tail_loss(self, kind):
+        """Let the messages accepted after the last one received be lost (as ``kind``)."""
+        with self.lock:
+            self.tail_kind = kind
 
     def mark_lossy(self, reason):
         with self.lock:
@@ -277,6 +283,12 @@ class Flow:
                 early = {s for s in lost if self.first is None or s < self.first}
                 lost -= early
                 self.run.bump("allowed_drops_slow_joiner", len(early))
+            if lost and self.tail_kind and self.received:
+                top = max(self.received, default=-1)
+                tail = {s for s in lost if s > top}
+                if tail:
+                    self.run.drop(self.tail_kind, len(tail))
+                    lost -= tail
             if not lost:
                 return
             if self.lossy:
@@ -560,8 +572,14 @@ class Episode:
         r = self.rng
         # close_send over ipc: libzmq itself (pyzmq too) loses the tail of what a PUSH
         # with LINGER -1 had queued when closed while its peer did not read (about 3
-        # runs in 4, 15-30 messages); so close_send runs over inproc and tcp, where
-        # LINGER -1 delivers everything, and the no-loss check stays strict there.
+        # runs in 4, 15-30 messages); so close_send runs over inproc and tcp.  Over
+        # tcp libzmq loses such a tail too, rarely (mostly the message whose send
+        # was blocked, accepted just before the deferred zmq_close: 1-3 episodes in
+        # 100 here; plain C, bench/c/linger_tail_loss.c: 1-5 runs in 150 on 4.3.4,
+        # 1 in 200 on 4.3.5).
+        # So over tcp only messages accepted after the last one received may be
+        # lost ("linger_tail (libzmq)"); a gap is still a violation.  inproc
+        # (no tcp engine) delivers everything.
         self.transport = r.choice(TRANSPORTS if chaos != "close_send" else ("inproc", "tcp"))
         patterns = list(PATTERNS)
         if chaos == "close_send":
@@ -614,6 +632,8 @@ class Episode:
             self.fwd.mark_lossy("close_send with LINGER %d" % self.linger)
         if chaos == "close_send" and self.transport == "ipc":  # --transport ipc only
             self.fwd.mark_lossy("close_send over ipc (libzmq)")
+        if chaos == "close_send" and self.transport == "tcp":
+            self.fwd.allow_tail_loss("linger_tail (libzmq)")
         self.rcvtimeo = TIMEOUT_MS if chaos == "close_recv" else IDLE_MS
         # Every other close_recv episode (the first included) runs its threads with
         # SIGALRM blocked: there the closed socket's blocked recv must return the
