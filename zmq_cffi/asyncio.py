@@ -166,8 +166,8 @@ class _RecvFuture(asyncio.Future):  # type: ignore[type-arg]
     """
 
     # (socket, receive number, kind, message before the transform or None,
-    # extra): set when a waiting receive completes
-    _zmq_taken: Optional[Tuple[Any, ...]] = None
+    # extra): set when a waiting receive completes.  A slot, not a __dict__.
+    __slots__ = ("_zmq_taken",)
 
     def __await__(self) -> Any:
         if not self.done():
@@ -175,7 +175,7 @@ class _RecvFuture(asyncio.Future):  # type: ignore[type-arg]
             try:
                 yield self
             except BaseException:
-                taken = self._zmq_taken
+                taken = getattr(self, "_zmq_taken", None)
                 if taken is not None and not self.cancelled():
                     self._zmq_taken = None
                     taken[0]._give_back(taken, self.result())
@@ -238,7 +238,9 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
     # Messages given back by cancelled awaits (see _RecvFuture), in the order
     # they were received: [(receive number, parts, libzmq holds more parts)].
     _returned: List[Tuple[int, List[Any], bool]] = ()  # type: ignore[assignment]  # a list once used
-    _received = 0  # receives completed so far: numbers them
+    # Receives completed so far (numbers them): a one-item list, because
+    # setting a Socket attribute goes through a Python __setattr__.
+    _received: List[int] = [0]  # each socket gets its own in __init__
     _returned_rcvmore: Optional[int] = None  # RCVMORE after a part served from _returned
 
     def __init__(self, context: Optional[Any] = None, socket_type: int = -1,
@@ -269,6 +271,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             self._owns_sync = True
         self._recv_waiters = deque()
         self._send_waiters = deque()
+        self._received = [0]
         self._sync = sync
         self._fd = sync.get(SocketOption.FD)
         if not self._shadow:
@@ -454,10 +457,12 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         if self._closed or sync is None:
             return
         try:
-            events = self._ready_events()
+            events = sync._events()
         except ZMQError as exc:
             self._fail_waiters(exc)
             return
+        if self._returned:
+            events |= _POLLIN
         recv_waiters = self._recv_waiters
         send_waiters = self._send_waiters
         # Forget cancelled and timed-out calls at the heads, so that they do
@@ -485,10 +490,12 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             # Something was sent or received: EVENTS may have changed, and the
             # FD may not fire for what is already queued.
             try:
-                events = self._ready_events()
+                events = sync._events()
             except ZMQError as exc:
                 self._fail_waiters(exc)
                 return
+            if self._returned:
+                events |= _POLLIN
 
     def _ready_events(self) -> int:
         """EVENTS, with POLLIN while a given-back message waits."""
@@ -511,7 +518,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             parts = [bytes(view[:min(raw, len(view))])]
         # Whether libzmq holds more parts of it is known only while it is the
         # latest receive (a later one took them otherwise).
-        more = (kind != _RECV_MULTIPART and number == self._received - 1
+        more = (kind != _RECV_MULTIPART and number == self._received[0] - 1
                 and bool(self._rcvmore()))
         if not self._returned:
             self._returned = []
@@ -630,8 +637,9 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         except Exception as exc:
             future.set_exception(exc)
             return True
-        number = self._received
-        self._received = number + 1
+        received = self._received
+        number = received[0]
+        received[0] = number + 1
         if waited:
             future._zmq_taken = (  # type: ignore[attr-defined]
                 self, number, kind, None if transform is None else raw, extra)
@@ -673,9 +681,9 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             loop = _get_running_loop()
         except RuntimeError:
             loop = _loop_outside_coroutine()
-        future = loop.create_future()
         if flags & _NOBLOCK:
             # Done at once, even ahead of queued receives (as pyzmq does).
+            future = loop.create_future()
             if self._closed:
                 future.set_exception(self._closed_error())
                 return future
@@ -694,6 +702,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             waiters.popleft()
         # Reading EVENTS first is cheaper than a receive that fails.
         if not waiters and (self._returned or self._sync._events() & _POLLIN):
+            future = loop.create_future()
             if self._recv_now(future, kind, flags, copy, track, transform, extra, True):
                 if self._send_waiters and _has_live_waiter(self._send_waiters):
                     self._recheck_soon()
