@@ -87,6 +87,9 @@ DROP_KINDS = {
     # (no "split_multipart": since multipart is all or nothing, a split
     # message is a drop of an unknown kind, so the run fails)
     "req_efsm_after_interrupt",                        # seen since 549d712, reported
+    "linger_tail (libzmq)",                            # close_send over tcp: libzmq drops the
+                                                       # tail a LINGER -1 PUSH accepted
+                                                       # (bench/c/linger_tail_loss.c)
 }
 
 
