@@ -515,7 +515,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             parts = [raw]
         else:  # recv_into: the bytes the buffer got
             view = memoryview(extra[0]).cast("B")
-            parts = [bytes(view[:min(raw, len(view))])]
+            parts = [bytes(view[:min(raw, extra[1] or len(view), len(view))])]
         # Whether libzmq holds more parts of it is known only while it is the
         # latest receive (a later one took them otherwise).
         more = (kind != _RECV_MULTIPART and number == self._received[0] - 1
