@@ -292,33 +292,41 @@ def test_terminate_from_a_control_peer_that_closes_at_once():
         ctx.term()
 
 
-@_LIBZMQ_435_DIFFERS
-def test_a_pull_control_socket_takes_terminate():
-    # libzmq 4.3.5 replies to it, and a PULL cannot send: ENOTSUP.
-    ctx = zmq.Context()
+def _steered_proxy(ctx, control_type, steer_type, endpoint):
+    """A proxy_steerable running in a thread over a stream pair, with a
+    ``control_type`` control socket bound at ``endpoint`` and a
+    ``steer_type`` socket connected to it: (source, sink, steer, runner)."""
     frontend, backend, source, sink = _stream_pair(ctx)
-    control = _socket(ctx, zmq.PULL, bind="inproc://steer-pull")
-    steer = _socket(ctx, zmq.PUSH, connect="inproc://steer-pull")
+    control = _socket(ctx, control_type, bind=endpoint)
+    steer = _socket(ctx, steer_type, connect=endpoint)
     runner = Runner(lambda: proxy_steerable(frontend, backend, None, control),
                     owned=(frontend, backend, control))
     runner.start()
-    steer.send(b"TERMINATE")
+    return source, sink, steer, runner
+
+
+def _assert_ended_by_terminate(ctx, runner, sockets):
+    """The proxy returned 0 within JOIN_S; then close ``sockets`` and term."""
     runner.join(JOIN_S)
     assert not runner.is_alive()
     assert runner.error is None and runner.result == 0
-    for sock in (source, sink, steer):
+    for sock in sockets:
         sock.close(linger=0)
     ctx.term()
 
 
+@_LIBZMQ_435_DIFFERS
+def test_a_pull_control_socket_takes_terminate():
+    # libzmq 4.3.5 replies to it, and a PULL cannot send: ENOTSUP.
+    ctx = zmq.Context()
+    source, sink, steer, runner = _steered_proxy(ctx, zmq.PULL, zmq.PUSH, "inproc://steer-pull")
+    steer.send(b"TERMINATE")
+    _assert_ended_by_terminate(ctx, runner, (source, sink, steer))
+
+
 def test_a_rep_control_socket_answers_statistics():
     ctx = zmq.Context()
-    frontend, backend, source, sink = _stream_pair(ctx)
-    control = _socket(ctx, zmq.REP, bind="inproc://steer-rep")
-    asker = _socket(ctx, zmq.REQ, connect="inproc://steer-rep")
-    runner = Runner(lambda: proxy_steerable(frontend, backend, None, control),
-                    owned=(frontend, backend, control))
-    runner.start()
+    source, sink, asker, runner = _steered_proxy(ctx, zmq.REP, zmq.REQ, "inproc://steer-rep")
     source.send(b"counted")
     assert sink.recv() == b"counted"
     asker.send(b"STATISTICS")
@@ -331,12 +339,7 @@ def test_a_rep_control_socket_answers_statistics():
 @pytest.mark.cffi_only  # libzmq 4.3.4's proxy answers a REP only for STATISTICS
 def test_a_rep_control_socket_is_answered_for_every_command():
     ctx = zmq.Context()
-    frontend, backend, source, sink = _stream_pair(ctx)
-    control = _socket(ctx, zmq.REP, bind="inproc://steer-rep-all")
-    asker = _socket(ctx, zmq.REQ, connect="inproc://steer-rep-all")
-    runner = Runner(lambda: proxy_steerable(frontend, backend, None, control),
-                    owned=(frontend, backend, control))
-    runner.start()
+    source, sink, asker, runner = _steered_proxy(ctx, zmq.REP, zmq.REQ, "inproc://steer-rep-all")
     for command in (b"PAUSE", b"RESUME", b"what?"):
         asker.send(command)
         assert asker.recv() == b""  # REQ/REP stays in step
@@ -344,12 +347,7 @@ def test_a_rep_control_socket_is_answered_for_every_command():
     assert sink.recv() == b"after resume"
     asker.send(b"TERMINATE")
     assert asker.recv() == b""
-    runner.join(JOIN_S)
-    assert not runner.is_alive()
-    assert runner.error is None and runner.result == 0
-    for sock in (source, sink, asker):
-        sock.close(linger=0)
-    ctx.term()
+    _assert_ended_by_terminate(ctx, runner, (source, sink, asker))
 
 
 @_LIBZMQ_435_DIFFERS

@@ -148,6 +148,12 @@ def _warn_io_loop_ignored(obj: Any) -> None:
     )
 
 
+def _into_room(extra: Any) -> Tuple[memoryview, int]:
+    """recv_into's (buffer, nbytes): a byte view of the buffer and how much of it a part may fill."""
+    view = memoryview(extra[0]).cast("B")
+    return view, min(len(view), extra[1] or len(view))
+
+
 def _as_part(part: Any, copy: bool) -> Any:
     """A given-back message part as a receive with ``copy`` returns it."""
     if copy:
@@ -457,12 +463,10 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         if self._closed or sync is None:
             return
         try:
-            events = sync._events()
+            events = self._ready_events()
         except ZMQError as exc:
             self._fail_waiters(exc)
             return
-        if self._returned:
-            events |= _POLLIN
         recv_waiters = self._recv_waiters
         send_waiters = self._send_waiters
         # Forget cancelled and timed-out calls at the heads, so that they do
@@ -490,12 +494,10 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
             # Something was sent or received: EVENTS may have changed, and the
             # FD may not fire for what is already queued.
             try:
-                events = sync._events()
+                events = self._ready_events()
             except ZMQError as exc:
                 self._fail_waiters(exc)
                 return
-            if self._returned:
-                events |= _POLLIN
 
     def _ready_events(self) -> int:
         """EVENTS, with POLLIN while a given-back message waits."""
@@ -514,8 +516,8 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         elif kind == _RECV:
             parts = [raw]
         else:  # recv_into: the bytes the buffer got
-            view = memoryview(extra[0]).cast("B")
-            parts = [bytes(view[:min(raw, extra[1] or len(view), len(view))])]
+            view, room = _into_room(extra)
+            parts = [bytes(view[:min(raw, room)])]
         # Whether libzmq holds more parts of it is known only while it is the
         # latest receive (a later one took them otherwise).
         more = (kind != _RECV_MULTIPART and number == self._received[0] - 1
@@ -552,8 +554,7 @@ class Socket(_SyncSocket["asyncio.Future[Any]"]):
         if kind == _RECV:
             return _as_part(part, copy)
         data = memoryview(part).cast("B")
-        view = memoryview(extra[0]).cast("B")
-        room = min(len(view), extra[1] or len(view))
+        view, room = _into_room(extra)
         view[:min(room, len(data))] = data[:room]
         return len(data)
 
