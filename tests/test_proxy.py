@@ -181,13 +181,25 @@ def test_device_rejects_an_unknown_type(ctx):
 # ---- steering ----------------------------------------------------------------
 
 
-def _steerable(ctx, name):
+def _steerable(ctx, name, control_type=zmq.PAIR, steer_type=zmq.PAIR):
+    """A proxy_steerable (not started) over a stream pair, steered from a
+    ``steer_type`` socket connected to its ``control_type`` control socket."""
     frontend, backend, source, sink = _stream_pair(ctx)
-    control = _socket(ctx, zmq.PAIR, bind="inproc://%s" % name)
-    steer = _socket(ctx, zmq.PAIR, connect="inproc://%s" % name)
+    control = _socket(ctx, control_type, bind="inproc://%s" % name)
+    steer = _socket(ctx, steer_type, connect="inproc://%s" % name)
     runner = Runner(lambda: proxy_steerable(frontend, backend, None, control),
                     owned=(frontend, backend, control))
     return runner, source, sink, steer
+
+
+def _assert_ended_by_terminate(ctx, runner, sockets):
+    """The proxy returned 0 within JOIN_S; then close ``sockets`` and term."""
+    runner.join(JOIN_S)
+    assert not runner.is_alive()
+    assert runner.error is None and runner.result == 0
+    for sock in sockets:
+        sock.close(linger=0)
+    ctx.term()
 
 
 # libzmq 4.3.5's own proxy (pyzmq's) swapped PAUSE and RESUME, and answers
@@ -238,11 +250,7 @@ def test_proxy_steerable_statistics_are_eight_counters():
     # received by the backend, sent by the backend.
     assert stats == [len(sizes), sum(sizes), 0, 0, 0, 0, len(sizes), sum(sizes)]
     steer.send(b"TERMINATE")
-    runner.join(JOIN_S)
-    assert not runner.is_alive() and runner.result == 0
-    for sock in (source, sink, steer):
-        sock.close(linger=0)
-    ctx.term()
+    _assert_ended_by_terminate(ctx, runner, (source, sink, steer))
 
 
 def test_statistics_count_a_multipart_message_once():
@@ -255,11 +263,7 @@ def test_statistics_count_a_multipart_message_once():
     stats = [struct.unpack("=Q", frame)[0] for frame in steer.recv_multipart()]
     assert stats == [1, 5, 0, 0, 0, 0, 1, 5]
     steer.send(b"TERMINATE")
-    runner.join(JOIN_S)
-    assert not runner.is_alive() and runner.result == 0
-    for sock in (source, sink, steer):
-        sock.close(linger=0)
-    ctx.term()
+    _assert_ended_by_terminate(ctx, runner, (source, sink, steer))
 
 
 @_LIBZMQ_435_DIFFERS
@@ -292,41 +296,20 @@ def test_terminate_from_a_control_peer_that_closes_at_once():
         ctx.term()
 
 
-def _steered_proxy(ctx, control_type, steer_type, endpoint):
-    """A proxy_steerable running in a thread over a stream pair, with a
-    ``control_type`` control socket bound at ``endpoint`` and a
-    ``steer_type`` socket connected to it: (source, sink, steer, runner)."""
-    frontend, backend, source, sink = _stream_pair(ctx)
-    control = _socket(ctx, control_type, bind=endpoint)
-    steer = _socket(ctx, steer_type, connect=endpoint)
-    runner = Runner(lambda: proxy_steerable(frontend, backend, None, control),
-                    owned=(frontend, backend, control))
-    runner.start()
-    return source, sink, steer, runner
-
-
-def _assert_ended_by_terminate(ctx, runner, sockets):
-    """The proxy returned 0 within JOIN_S; then close ``sockets`` and term."""
-    runner.join(JOIN_S)
-    assert not runner.is_alive()
-    assert runner.error is None and runner.result == 0
-    for sock in sockets:
-        sock.close(linger=0)
-    ctx.term()
-
-
 @_LIBZMQ_435_DIFFERS
 def test_a_pull_control_socket_takes_terminate():
     # libzmq 4.3.5 replies to it, and a PULL cannot send: ENOTSUP.
     ctx = zmq.Context()
-    source, sink, steer, runner = _steered_proxy(ctx, zmq.PULL, zmq.PUSH, "inproc://steer-pull")
+    runner, source, sink, steer = _steerable(ctx, "steer-pull", zmq.PULL, zmq.PUSH)
+    runner.start()
     steer.send(b"TERMINATE")
     _assert_ended_by_terminate(ctx, runner, (source, sink, steer))
 
 
 def test_a_rep_control_socket_answers_statistics():
     ctx = zmq.Context()
-    source, sink, asker, runner = _steered_proxy(ctx, zmq.REP, zmq.REQ, "inproc://steer-rep")
+    runner, source, sink, asker = _steerable(ctx, "steer-rep", zmq.REP, zmq.REQ)
+    runner.start()
     source.send(b"counted")
     assert sink.recv() == b"counted"
     asker.send(b"STATISTICS")
@@ -339,7 +322,8 @@ def test_a_rep_control_socket_answers_statistics():
 @pytest.mark.cffi_only  # libzmq 4.3.4's proxy answers a REP only for STATISTICS
 def test_a_rep_control_socket_is_answered_for_every_command():
     ctx = zmq.Context()
-    source, sink, asker, runner = _steered_proxy(ctx, zmq.REP, zmq.REQ, "inproc://steer-rep-all")
+    runner, source, sink, asker = _steerable(ctx, "steer-rep-all", zmq.REP, zmq.REQ)
+    runner.start()
     for command in (b"PAUSE", b"RESUME", b"what?"):
         asker.send(command)
         assert asker.recv() == b""  # REQ/REP stays in step
@@ -379,11 +363,7 @@ def test_a_full_destination_does_not_stop_steering_nor_tear_messages():
     stats = [struct.unpack("=Q", frame)[0] for frame in steer.recv_multipart()]
     assert stats[0] == stats[6] == len(messages)
     steer.send(b"TERMINATE")
-    runner.join(JOIN_S)
-    assert not runner.is_alive() and runner.result == 0
-    for sock in (source, sink, steer):
-        sock.close(linger=0)
-    ctx.term()
+    _assert_ended_by_terminate(ctx, runner, (source, sink, steer))
 
 
 def test_proxy_with_frontend_equal_to_backend_echoes():
